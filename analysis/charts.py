@@ -1,0 +1,85 @@
+"""The house style every chart shares, and the footer that ties a chart to its data.
+
+A chart is finished with :func:`finish`: a title that states the finding, alt text, and the
+datasets it was drawn from. The offline renderer (``analysis.offline``) turns that metadata into
+the source line under the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import altair as alt
+import pandas as pd
+
+from . import datasets
+
+#: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Grey for context, the first colour for the series a chart is about.
+MUTED, FOCUS = "#9E9E9E", PALETTE[0]
+WIDTH = 560
+STATUS_ORDER = list(datasets.STATUS_LABELS.values())
+
+
+@alt.theme.register("thesis", enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+            "view": {"continuousWidth": WIDTH, "continuousHeight": 300, "stroke": None},
+            "range": {"category": PALETTE},
+            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
+                      "subtitleColor": "#444", "limit": WIDTH + 100},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
+                     "gridColor": "#e6e6e6", "labelLimit": 260},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
+        }
+    }
+
+
+def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str,
+           data: pd.DataFrame | Iterable[pd.DataFrame], subtitle: str | None = None,
+           note: str | None = None) -> alt.TopLevelMixin:
+    """Give a chart its finding-title, alt text and provenance (read by the offline renderer)."""
+    frames = [data] if isinstance(data, pd.DataFrame) else list(data)
+    params = {"text": title, "subtitle": subtitle} if subtitle else {"text": title}
+    return chart.properties(
+        title=alt.TitleParams(**params),
+        description=alt_text,
+        usermeta={"provenance": provenance(frames), "note": note},
+    )
+
+
+def provenance(frames: Iterable[pd.DataFrame]) -> dict:
+    """Datasets (name, version, date) and the sources of the rows actually drawn."""
+    registry = datasets.sources()
+    used, sets = [], []
+    for frame in frames:
+        res = frame.attrs.get("resource", {})
+        if res:
+            sets.append({"name": res["name"], "path": res["path"], "title": res.get("title", ""),
+                         "version": res.get("version", ""), "last_updated": res.get("last_updated", "")})
+        if "source_id" in frame:
+            used.extend(s for s in frame["source_id"].dropna().unique() if s not in used)
+    if not sets:
+        raise ValueError("finish() needs data loaded with datasets.load() so the chart can cite it")
+    srcs = [_source_entry(registry[s]) for s in used]
+    return {"datasets": sets, "sources": srcs}
+
+
+def _source_entry(rec: dict) -> dict:
+    return {"publisher": rec["publisher"], "title": rec["title"], "url": rec.get("url") or "",
+            "kind": rec["kind"]}
+
+
+def status_label(series: pd.Series) -> pd.Series:
+    """Readable status for legends and tooltips."""
+    return series.map(datasets.STATUS_LABELS)
+
+
+def tooltip(*fields: tuple[str, str, str]) -> list[alt.Tooltip]:
+    """Tooltips as (column, title with unit, d3 format) triples."""
+    return [alt.Tooltip(col, title=title, format=fmt) if fmt else alt.Tooltip(col, title=title)
+            for col, title, fmt in fields]

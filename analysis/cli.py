@@ -1,0 +1,108 @@
+"""Command line for people who update the data: validate, run, status, build.
+
+    python -m analysis validate [--data DIR]
+    python -m analysis run [--data DIR] [--only PAGE] [--out DIR] [--jobs N] [--force]
+    python -m analysis status [--data DIR]
+    python -m analysis build
+
+Errors print as one line each; ``--verbose`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+from . import datasets, execution
+from .execution import ROOT
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="thesis-book", description=__doc__.split("\n\n")[0])
+    p.add_argument("--verbose", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check the data package and print every problem")
+    v.add_argument("--data", type=Path, help="data package folder (default: data/)")
+    r = sub.add_parser("run", help="execute the analyses (stale pages only, in parallel)")
+    r.add_argument("--data", type=Path, help="an updated copy of the data package; data/ is not touched")
+    r.add_argument("--only", action="append", help="page to run, e.g. 1-1-economy-and-firms (repeatable)")
+    r.add_argument("--out", type=Path, help="where executed notebooks go (default: under _build/)")
+    r.add_argument("--jobs", type=int, help="parallel notebooks (default: number of cores)")
+    r.add_argument("--force", action="store_true", help="re-run even when nothing changed")
+    s = sub.add_parser("status", help="which pages are stale, and why")
+    s.add_argument("--data", type=Path)
+    s.add_argument("--out", type=Path)
+    b = sub.add_parser("build", help="build the book into _build/html (the same as `make book`)")
+    b.add_argument("--jobs", type=int)
+    return p
+
+
+def _out_dir(data: Path, out: Path | None) -> Path:
+    """Executed notebooks for the book's own data live in _build/exec; other data get their own folder."""
+    if out:
+        return out.resolve()
+    if data == (ROOT / "data").resolve():
+        return ROOT / "_build" / "exec"
+    return ROOT / "_build" / "runs" / hashlib.sha256(str(data).encode()).hexdigest()[:12]
+
+
+def cmd_validate(args) -> int:
+    root = (args.data or datasets.data_dir()).resolve()
+    problems = datasets.validate_all(root)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        return 1
+    print(f"data package OK: {len(datasets.package(root).names)} resources in {root}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    data = (args.data or datasets.data_dir()).resolve()
+    if cmd_validate(argparse.Namespace(data=data)):
+        return 1
+    out = _out_dir(data, args.out)
+    recs = execution.run(out, data, only=args.only, jobs=args.jobs, force=args.force)
+    failed = [r for r in recs if r.status != "ok"]
+    for r in failed:
+        print(f"{r.page}: failed\n{r.error}", file=sys.stderr)
+    print(f"executed notebooks are in {out}")
+    return 1 if failed else 0
+
+
+def cmd_status(args) -> int:
+    data = (args.data or datasets.data_dir()).resolve()
+    out = _out_dir(data, args.out)
+    code = execution.code_hash(ROOT)
+    stale = 0
+    for nb in execution.notebooks(ROOT):
+        why = execution.why_stale(nb, out, data, ROOT, code)
+        stale += bool(why)
+        print(f"{'stale' if why else 'current':8} {execution.page_id(nb)}" + (f"  ({why})" if why else ""))
+    print(f"{stale} stale page(s)")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    build(jobs=args.jobs)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"validate": cmd_validate, "run": cmd_run, "status": cmd_status, "build": cmd_build}[args.command]
+    try:
+        return handler(args)
+    except Exception as err:  # one clear line unless --verbose
+        if args.verbose:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

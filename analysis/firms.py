@@ -1,0 +1,234 @@
+"""Italy's firms by size (section 1.1): the EU definition, the ISTAT census mix, Italy against the EU."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from . import charts
+from .charts import finish, tooltip
+
+#: Census size classes (persons employed) in reading order.
+CENSUS_CLASSES = ["3-9", "10-49", "50-249", "250+"]
+CLASS_LABELS = {"3-9": "Micro (3-9)", "10-49": "Small (10-49)", "50-249": "Medium (50-249)",
+                "250+": "Large (250+)", "50+": "Medium and large (50+)"}
+
+
+def _keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """Filter rows but keep the dataset metadata that cites them."""
+    out = frame.loc[mask].copy()
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def census_value(census: pd.DataFrame, year: int, size_class: str, measure: str) -> float:
+    """One census value; raises KeyError when the data lack it (so a page never shows a guess)."""
+    rows = census[(census.year == year) & (census.size_class == size_class) & (census.measure == measure)]
+    if rows.empty or pd.isna(rows.value.iloc[0]):
+        raise KeyError(f"no {measure} for size class {size_class} in {year}")
+    return float(rows.value.iloc[0])
+
+
+# --- the EU definition (thesis Table 1) ------------------------------------------------------
+
+def definition_table(definition: pd.DataFrame) -> pd.DataFrame:
+    """One row per category: headcount, turnover, balance sheet, as the Recommendation states them.
+
+    Status and source come from the category's rows (all three criteria share one source).
+    """
+    signs = {"<": "fewer than", "<=": "at most"}
+    text = definition.assign(limit=definition.comparison.map(signs) + " " + definition.value.map("{:,.0f}".format)
+                             + definition.unit.map({"persons": "", "EUR m": " million"}))
+    wide = text.pivot(index="category", columns="criterion", values="limit")
+    first = definition.drop_duplicates("category").set_index("category")[["status", "source_id"]]
+    order = [c for c in ("micro", "small", "medium") if c in wide.index]
+    out = wide.loc[order].join(first).reset_index()
+    out["category"] = out.category.str.capitalize()
+    out.attrs = dict(definition.attrs)
+    return out
+
+
+def italy_vs_eu(sme: pd.DataFrame, year: int = 2017) -> pd.DataFrame:
+    """SME shares of firms, employment and value added: Italy and the EU near ``year``, plus Italy's latest."""
+    measures = {"share_of_firms": "Firms", "share_of_employment": "Persons employed",
+                "share_of_value_added": "Value added"}
+    rows = sme[(sme.size_class == "sme") & sme.measure.isin(measures) & sme.value.notna()].copy()
+    rows["year_num"] = rows.year.astype(str).str[:4].astype(int)
+    rows["gap"] = (rows.year_num - year).abs()
+    near = rows[rows.area.isin(["Italy", "EU-28"])].sort_values("gap").drop_duplicates(["area", "measure"])
+    latest = rows[rows.area == "Italy"].sort_values("year_num").drop_duplicates("measure", keep="last")
+    latest = latest[latest.year_num > year]
+    out = pd.concat([near, latest]).assign(measure_label=lambda d: d.measure.map(measures))
+    out["group"] = out.area + " " + out.year.astype(str)
+    out["status_label"] = charts.status_label(out.status)
+    out.attrs = dict(sme.attrs)
+    return out.sort_values(["measure", "year_num", "area"])
+
+
+def italy_vs_eu_chart(sme: pd.DataFrame) -> alt.Chart:
+    """Italy leans on SMEs more than the EU: shares of employment and value added."""
+    data = italy_vs_eu(sme)
+    groups = list(dict.fromkeys(data.sort_values(["year_num", "area"], ascending=[True, False]).group))
+    emp = data[(data.measure == "share_of_employment") & (data.year_num == 2017)].set_index("area").value
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", title="Share accounted for by SMEs (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("measure_label:N", title=None, sort=["Firms", "Persons employed", "Value added"]),
+        yOffset=alt.YOffset("group:N", sort=groups),
+        color=alt.Color("group:N", title="Area and data year", sort=groups),
+        tooltip=tooltip(("group", "Area, year", None), ("measure_label", "Share of", None),
+                        ("value", "SME share (%)", ".1f"), ("status_label", "Status", None), ("note", "Scope", None)),
+    )
+    labels = bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("value:Q", format=".1f"))
+    return finish(
+        (bars + labels).properties(height=300),
+        title=f"SMEs carry more of Italy's jobs than the EU's ({emp['Italy']:.1f}% against {emp['EU-28']:.1f}% in 2017)",
+        subtitle="SME (0-249 persons employed) shares in the non-financial business economy, European Commission SBA data",
+        alt_text="Grouped bar chart of the share of firms, persons employed and value added accounted for by SMEs: "
+                 + "; ".join(f"{r.group} {r.measure_label.lower()} {r.value:.1f}%" for r in data.itertuples()) + ".",
+        data=sme,
+        note="These are all firms (0-249 persons employed) in the non-financial business economy. They cannot be set "
+             "beside the ISTAT census shares above, which cover only firms with 3 or more persons employed.",
+    )
+
+
+# --- the census size mix ---------------------------------------------------------------------
+
+def size_mix(census: pd.DataFrame, measure: str = "share_of_firms") -> pd.DataFrame:
+    """Shares (or counts) by size class and year, with readable labels and the class order."""
+    rows = _keep(census, (census.measure == measure) & census.size_class.isin(CLASS_LABELS) & census.value.notna())
+    rows["class_label"] = rows.size_class.map(CLASS_LABELS)
+    rows["status_label"] = charts.status_label(rows.status)
+    order = {c: i for i, c in enumerate(["3-9", "10-49", "50+", "50-249", "250+"])}
+    return rows.sort_values(["year", "size_class"], key=lambda s: s.map(order) if s.name == "size_class" else s)
+
+
+def firm_mix_chart(census: pd.DataFrame) -> alt.Chart:
+    """Share of firms by size class, census 2018 and 2021 (the 3+ universe)."""
+    data = size_mix(census, "share_of_firms")
+    data = _keep(data, data.size_class != "50+")
+    data["year_label"] = data.year.astype(str)
+    years = sorted(data.year_label.unique())
+    micro_2018 = census_value(census, 2018, "3-9", "share_of_firms")
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", title="Share of firms with 3+ persons employed (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("class_label:N", title=None, sort=[CLASS_LABELS[c] for c in CENSUS_CLASSES]),
+        yOffset=alt.YOffset("year_label:N", sort=years),
+        color=alt.Color("year_label:N", title="Reference year", sort=years),
+        tooltip=tooltip(("class_label", "Size class", None), ("year_label", "Year", None),
+                        ("value", "Share of firms (%)", ".1f"), ("status_label", "Status", None)),
+    )
+    labels = bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("value:Q", format=".1f"))
+    return finish(
+        (bars + labels).properties(height=260),
+        title=f"Four in five Italian firms with 3+ persons employed are micro firms ({micro_2018:.1f}% in 2018)",
+        subtitle="Share of firms by persons employed, ISTAT permanent census (3+ universe only)",
+        alt_text=_firm_mix_alt(data),
+        data=census,
+        note="In 2018 ISTAT gives medium and large firms together (2.3%); the medium class alone is not "
+             "published, so 2018 shows no separate medium or large bar. The census covers only firms with "
+             "3 or more persons employed (24% of Italian firms).",
+    )
+
+
+def _firm_mix_alt(data: pd.DataFrame) -> str:
+    parts = [f"{r.class_label} {r.value:.1f}% in {r.year}" for r in data.itertuples()]
+    return "Horizontal bar chart of the share of Italian firms with 3 or more persons employed by size class: " + "; ".join(parts) + "."
+
+
+def employment_shares(census: pd.DataFrame) -> pd.DataFrame:
+    """Share of persons employed by size class for each census year (wide: one column per year)."""
+    data = size_mix(census, "share_of_employment")
+    wide = data.pivot(index="size_class", columns="year", values="value").reindex(CENSUS_CLASSES)
+    wide.index = wide.index.map(CLASS_LABELS)
+    return wide
+
+
+def employment_chart(census: pd.DataFrame) -> alt.Chart:
+    """Employment shares by size class across 2011, 2018 and 2021: a slope chart."""
+    data = size_mix(census, "share_of_employment")
+    micro = data[data.size_class == "3-9"].set_index("year").value
+    large = data[data.size_class == "250+"].set_index("year").value
+    first, last = int(data.year.min()), int(data.year.max())
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title="Reference year"),
+        y=alt.Y("value:Q", title="Share of persons employed in firms with 3+ persons (%)",
+                scale=alt.Scale(zero=False)),
+        color=alt.Color("class_label:N", title="Size class (persons employed)",
+                        sort=[CLASS_LABELS[c] for c in CENSUS_CLASSES]),
+        tooltip=tooltip(("class_label", "Size class", None), ("year", "Year", None),
+                        ("value", "Share of persons employed (%)", ".1f"), ("status_label", "Status", None)),
+    )
+    chart = base.mark_line(point=True) + base.mark_text(align="left", dx=6, fontSize=11).encode(
+        text=alt.Text("value:Q", format=".1f")).transform_filter(alt.datum.year == last)
+    return finish(
+        chart.properties(height=320, width=420),
+        title=f"Jobs moved from micro to large firms between {first} and {last}",
+        subtitle=(f"Share of persons employed by size class: micro {micro[first]:.1f}% to {micro[last]:.1f}%, "
+                  f"large {large[first]:.1f}% to {large[last]:.1f}% (ISTAT census, firms with 3+ persons employed)"),
+        alt_text="Line chart of employment shares by size class in "
+                 + ", ".join(map(str, sorted(data.year.unique()))) + ": "
+                 + "; ".join(f"{r.class_label} {r.value:.1f}% in {r.year}" for r in data.itertuples()) + ".",
+        data=census,
+    )
+
+
+# --- is the shift larger than rounding? ------------------------------------------------------
+
+def rounding_test(census: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """Trend in each class's employment share, against the noise that rounding alone would add.
+
+    Model: share_t = a + b * year_t + e_t per size class, fitted by least squares, where the only
+    error assumed is rounding to ``decimals`` places: e_t ~ Uniform(-h, h), h = 0.5 * 10**-decimals,
+    so Var(e_t) = h**2 / 3 with the scale fixed rather than estimated. Census sampling error is not
+    published in these sources, so the intervals are a lower bound on the true uncertainty.
+    """
+    data = size_mix(census, "share_of_employment")
+    half = 0.5 * 10 ** -decimals
+    scale = half ** 2 / 3
+    rows = []
+    for size_class in CENSUS_CLASSES:
+        sub = data[data.size_class == size_class].sort_values("year")
+        X = sm.add_constant(sub.year.to_numpy(dtype=float) - 2011)
+        fit = sm.OLS(sub.value.to_numpy(dtype=float), X).fit(cov_type="fixed scale", cov_kwds={"scale": scale})
+        slope, se = fit.params[1] * 10, fit.bse[1] * 10
+        low, high = fit.conf_int(alpha=0.05)[1] * 10
+        change = sub.value.iloc[-1] - sub.value.iloc[0]
+        rows.append({
+            "size_class": CLASS_LABELS[size_class],
+            "first_year": int(sub.year.iloc[0]), "last_year": int(sub.year.iloc[-1]),
+            "change_pp": round(change, 10),
+            "max_rounding_pp": 2 * half,
+            "slope_pp_per_decade": slope, "ci_low": low, "ci_high": high,
+            "z": fit.tvalues[1], "p_value": fit.pvalues[1],
+            "misfit_chi2": float(np.sum(fit.resid ** 2) / scale), "misfit_df": int(fit.df_resid),
+        })
+    return pd.DataFrame(rows)
+
+
+def rounding_chart(census: pd.DataFrame, result: pd.DataFrame) -> alt.Chart:
+    """Each class's trend with its 95% interval, beside the widest change rounding could produce."""
+    data = result.assign(rounding_band=result.max_rounding_pp)
+    band = alt.Chart(pd.DataFrame({"low": [-data.max_rounding_pp.iloc[0]], "high": [data.max_rounding_pp.iloc[0]]})
+                     ).mark_rect(color=charts.MUTED, opacity=0.35).encode(x="low:Q", x2="high:Q")
+    base = alt.Chart(data).encode(y=alt.Y("size_class:N", title=None, sort=list(data.size_class)))
+    ci = base.mark_rule(strokeWidth=2, color=charts.FOCUS).encode(
+        x=alt.X("ci_low:Q", title="Trend in employment share (percentage points per decade)"), x2="ci_high:Q")
+    dot = base.mark_point(filled=True, size=70, color=charts.FOCUS).encode(
+        x="slope_pp_per_decade:Q",
+        tooltip=tooltip(("size_class", "Size class", None), ("slope_pp_per_decade", "Trend (pp per decade)", "+.2f"),
+                        ("ci_low", "95% interval, low", "+.2f"), ("ci_high", "95% interval, high", "+.2f"),
+                        ("change_pp", "Change, first to last census (pp)", "+.1f")))
+    moved = int((result.p_value < 0.05).sum())
+    who = "every size class" if moved == len(result) else f"{moved} of {len(result)} size classes"
+    return finish(
+        (band + ci + dot).properties(height=200),
+        title=f"In {who}, the 2011-2021 trend is larger than rounding could explain",
+        subtitle="Least-squares trend 2011-2021 with 95% intervals; grey band: the largest change two rounded values can fake",
+        alt_text="Dot-and-interval chart of the trend in employment share per decade for each size class: "
+                 + "; ".join(f"{r.size_class} {r.slope_pp_per_decade:+.2f} pp (95% interval {r.ci_low:+.2f} to {r.ci_high:+.2f})"
+                             for r in result.itertuples())
+                 + f". A grey band marks plus or minus {result.max_rounding_pp.iloc[0]:.1f} pp, the largest change rounding alone could produce.",
+        data=census,
+    )
