@@ -113,10 +113,10 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def sphinx(src: Path, work: Path, strict: bool = True, say=print) -> Path:
     """Run Jupyter Book (Sphinx) on the assembled sources; return the HTML folder."""
-    cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(src), "--path-output", str(work)]
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(work)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    say("sphinx: " + " ".join(cmd[2:]))
+    say("sphinx: jupyter-book " + " ".join(cmd[1:]))
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])

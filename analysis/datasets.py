@@ -225,7 +225,7 @@ def load(name: str, root: Path | str | None = None) -> pd.DataFrame:
     pkg = package(root)
     res = pkg.resource(name)
     path = pkg.root / res["path"]
-    _record_read(pkg.root / "datapackage.json")
+    _record_read(f"{pkg.root / 'datapackage.json'}#{name}")
     _record_read(path)
     rows = _rows_cached(path, _mtime(path), json.dumps(res["schema"], sort_keys=True),
                         bool(res.get("value_may_be_empty")))
@@ -292,7 +292,18 @@ def validate_all(root: Path | str | None = None) -> list[str]:
 
 # --- who read what: the build uses this to know a notebook's inputs --------------------------
 
-def _record_read(path: Path) -> None:
+def descriptor_hash(root: Path | str, name: str) -> str | None:
+    """Fingerprint of one resource's metadata, so editing another dataset's entry re-runs nothing here."""
+    import hashlib
+
+    try:
+        res = package(root).resource(name)
+    except DataError:
+        return None
+    return hashlib.sha256(json.dumps(res, sort_keys=True).encode()).hexdigest()
+
+
+def _record_read(path: Path | str) -> None:
     log = os.environ.get("THESIS_READ_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:

@@ -94,6 +94,16 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def input_hash(name: str) -> str | None:
+    """Hash of a recorded input: a file, or ``datapackage.json#resource`` for one resource's metadata."""
+    from .datasets import descriptor_hash
+
+    path, _, resource = name.partition("#")
+    if not Path(path).exists():
+        return None
+    return descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
+
+
 def code_hash(root: Path = ROOT) -> str:
     """The analysis package and the pinned environment: a change to either re-runs every page."""
     digest = hashlib.sha256()
@@ -153,11 +163,12 @@ def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, code: 
     if rec.data_dir != str(data_dir):
         return f"data folder changed (was {rec.data_dir})"
     for name, digest in rec.inputs.items():
-        path = Path(name)
-        if not path.exists():
-            return f"input removed: {_short(path, root)}"
-        if file_hash(path) != digest:
-            return f"input changed: {_short(path, root)}"
+        current = input_hash(name)
+        label = _short(Path(name.partition("#")[0]), root) + (f" ({name.partition('#')[2]} metadata)" if "#" in name else "")
+        if current is None:
+            return f"input removed: {label}"
+        if current != digest:
+            return f"input changed: {label}"
     return None
 
 
@@ -204,7 +215,7 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> R
             rec.status, rec.error = "failed", _first_lines(err)
         rec.seconds = round(time.perf_counter() - start, 2)
         reads = sorted(set(log.read_text().split())) if log.exists() else []
-    rec.inputs = {r: file_hash(Path(r)) for r in reads if Path(r).exists()}
+    rec.inputs = {r: h for r in reads if (h := input_hash(r))}
     record_path(out_dir, page).write_text(json.dumps(asdict(rec), indent=1), encoding="utf-8")
     return rec
 

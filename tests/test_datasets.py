@@ -1,0 +1,177 @@
+"""The loader accepts the real package and rejects bad input with file, row and column."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import datasets
+from analysis.datasets import DataError
+from conftest import DATA, rewrite
+
+
+def test_every_resource_loads_and_is_typed():
+    pkg = datasets.package(DATA)
+    assert len(pkg.names) >= 5
+    for name in pkg.names:
+        frame = datasets.load(name, DATA)
+        assert len(frame) > 0, name
+        assert frame.attrs["resource"]["name"] == name
+        if "value" in frame:
+            assert pd.api.types.is_float_dtype(frame["value"]), name
+
+
+def test_validate_all_is_clean_on_the_real_package():
+    assert datasets.validate_all(DATA) == []
+
+
+def test_every_value_has_source_status_and_unit():
+    registry = datasets.sources(DATA)
+    for name in datasets.package(DATA).names:
+        frame = datasets.load(name, DATA)
+        if "status" not in frame:
+            continue
+        assert frame["status"].isin(datasets.STATUSES).all(), name
+        assert frame["source_id"].isin(list(registry)).all(), name
+        if "value" in frame:
+            assert frame["unit"].notna().all(), f"{name}: a value without a unit"
+
+
+def test_frictionless_validates_the_package():
+    exe = shutil.which("frictionless", path=str(__import__("pathlib").Path(sys.executable).parent))
+    proc = subprocess.run([exe, "validate", str(DATA / "datapackage.json")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def _error(data_copy, name="istat_census_size") -> DataError:
+    with pytest.raises(DataError) as info:
+        datasets.load(name, data_copy)
+    return info.value
+
+
+def test_wrong_unit_names_file_row_and_column(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", "2018,3-9,share_of_firms,79.5,%,", "2018,3-9,share_of_firms,79.5,per cent,")
+    err = _error(data_copy)
+    assert err.path.endswith("istat_census_size.csv") and err.column == "unit" and err.row is not None
+    assert "per cent" in str(err) and f"row {err.row}" in str(err)
+
+
+def test_text_in_a_number_column(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", ",79.5,", ",79,5,")
+    err = _error(data_copy)
+    assert "expected 10 cells" in str(err) or err.column == "value"
+
+
+def test_decimal_comma_is_rejected(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", ",79.5,", ',"79,5",')
+    err = _error(data_copy)
+    assert err.column == "value" and "not a number" in str(err)
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "istat_census_size.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([r[:-1] for r in rows])
+    err = _error(data_copy)
+    assert err.row == 1 and err.column == "note" and "missing column" in str(err)
+
+
+def test_malformed_quotes(data_copy):
+    path = data_copy / "istat_census_size.csv"
+    path.write_text(path.read_text(encoding="utf-8") + '2018,3-9,firms,1,firms,verified_primary,thesis,"open quote\n',
+                    encoding="utf-8")
+    err = _error(data_copy)
+    assert "istat_census_size.csv" in str(err) and err.row is not None
+
+
+def test_empty_file(data_copy):
+    (data_copy / "istat_census_size.csv").write_text("", encoding="utf-8")
+    assert "empty" in str(_error(data_copy))
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy / "istat_census_size.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
+    err = _error(data_copy)
+    assert "duplicate key" in str(err) and err.row == len(lines) + 1
+
+
+def test_gap_must_be_marked_not_found(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", "2018,3-9,share_of_firms,79.5,", "2018,3-9,share_of_firms,,")
+    err = _error(data_copy)
+    assert err.column == "value" and "not_found" in str(err)
+
+
+def test_derived_row_needs_formula(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", "24000 - 3000", "")
+    assert _error(data_copy).column == "formula"
+
+
+def test_verified_row_needs_quote(data_copy):
+    path = data_copy / "istat_census_size.csv"
+    frame = list(csv.DictReader(path.open(encoding="utf-8")))
+    frame[0]["quote"] = ""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(frame[0]))
+        writer.writeheader()
+        writer.writerows(frame)
+    err = _error(data_copy)
+    assert err.column == "quote" and err.row == 2
+
+
+def test_unknown_source(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", ",istat_census_2019_pr,", ",no_such_source,")
+    err = _error(data_copy)
+    assert err.column == "source_id" and "no_such_source" in str(err)
+
+
+def test_unknown_resource_lists_known_ones():
+    with pytest.raises(DataError, match="istat_census_size"):
+        datasets.load("no_such_dataset", DATA)
+
+
+def test_broken_descriptor_is_reported(data_copy):
+    (data_copy / "datapackage.json").write_text("{ not json", encoding="utf-8")
+    problems = datasets.validate_all(data_copy)
+    assert len(problems) == 1 and "datapackage.json" in problems[0] and "invalid JSON" in problems[0]
+
+
+def test_validate_all_lists_each_broken_file(data_copy):
+    rewrite(data_copy / "istat_census_size.csv", ",79.5,%,", ",79.5,EUR,")
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    other = next(r for r in descriptor["resources"] if r["name"] not in ("sources", "istat_census_size"))
+    (data_copy / other["path"]).write_text("wrong,header\n", encoding="utf-8")
+    problems = datasets.validate_all(data_copy)
+    assert len(problems) == 2
+    assert any("istat_census_size.csv" in p and "'unit'" in p for p in problems)
+    assert any(other["path"] in p and "row 1" in p for p in problems)
+
+
+def test_loading_never_writes_to_the_data_folder(data_copy):
+    before = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    for name in datasets.package(data_copy).names:
+        datasets.load(name, data_copy)
+    assert before == {p.name: p.read_bytes() for p in data_copy.iterdir()}
+
+
+def test_reads_are_logged_for_the_build(data_copy, tmp_path, monkeypatch):
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("THESIS_READ_LOG", str(log))
+    datasets.load("istat_census_size", data_copy)
+    reads = set(log.read_text().split())
+    assert str(data_copy / "istat_census_size.csv") in reads and str(data_copy / "sources.csv") in reads
+    assert f"{data_copy / 'datapackage.json'}#istat_census_size" in reads
+
+
+def test_catalogue_counts_statuses():
+    cat = datasets.catalogue(DATA)
+    census = cat.set_index("name").loc["istat_census_size"]
+    frame = datasets.load("istat_census_size", DATA)
+    assert census["rows"] == len(frame)
+    assert census["derived"] == (frame.status == "derived").sum()
