@@ -19,7 +19,10 @@ import yaml
 from . import execution
 from .execution import ROOT
 
-BUILD = ROOT / "_build"
+import os
+
+#: Everything generated lives here (override with THESIS_BUILD_DIR, e.g. for a scratch build).
+BUILD = Path(os.environ.get("THESIS_BUILD_DIR") or ROOT / "_build").resolve()
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 CSS_EXTERNAL = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)
 
@@ -39,14 +42,14 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
     problems = datasets.validate_all(data_dir)
     if problems:
         raise BuildError("the data package has errors:\n  " + "\n  ".join(problems))
-    exec_dir = BUILD / "exec"
+    exec_dir = BUILD / "exec" if data_dir == datasets.DEFAULT_DATA_DIR.resolve() else BUILD / "exec-other-data"
     failed = [r for r in execution.run(exec_dir, data_dir, jobs=jobs, say=say) if r.status != "ok"]
     if failed:
         detail = "\n".join(f"--- {r.page}\n{r.error}" for r in failed)
         raise BuildError(f"{len(failed)} notebook(s) failed to execute:\n{detail}")
     _refuse_stale(exec_dir, data_dir)
     src = assemble(exec_dir, BUILD / "site-src")
-    html = sphinx(src, BUILD / "work", strict=strict, say=say)
+    html = sphinx(src, BUILD / "work", data_dir, strict=strict, say=say)
     offenders = external_references(html)
     if offenders:
         raise BuildError("built pages load from another host:\n  " + "\n  ".join(offenders[:20]))
@@ -111,13 +114,14 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def sphinx(src: Path, work: Path, strict: bool = True, say=print) -> Path:
+def sphinx(src: Path, work: Path, data_dir: Path, strict: bool = True, say=print) -> Path:
     """Run Jupyter Book (Sphinx) on the assembled sources; return the HTML folder."""
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(work)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
     say("sphinx: jupyter-book " + " ".join(cmd[1:]))
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    env = dict(os.environ, THESIS_DATA_DIR=str(data_dir))  # the site ships the data it was built from
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed (exit {proc.returncode}):\n{tail}")

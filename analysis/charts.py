@@ -18,7 +18,7 @@ from . import datasets
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 #: Grey for context, the first colour for the series a chart is about.
 MUTED, FOCUS = "#9E9E9E", PALETTE[0]
-WIDTH = 560
+WIDTH = 520
 STATUS_ORDER = list(datasets.STATUS_LABELS.values())
 
 
@@ -30,7 +30,7 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": WIDTH, "continuousHeight": 300, "stroke": None},
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
-                      "subtitleColor": "#444", "limit": WIDTH + 100},
+                      "subtitleColor": "#444", "limit": 0},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
                      "gridColor": "#e6e6e6", "labelLimit": 260},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
@@ -44,12 +44,22 @@ def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str,
            note: str | None = None) -> alt.TopLevelMixin:
     """Give a chart its finding-title, alt text and provenance (read by the offline renderer)."""
     frames = [data] if isinstance(data, pd.DataFrame) else list(data)
-    params = {"text": title, "subtitle": subtitle} if subtitle else {"text": title}
+    params = {"text": wrap(title, 62)}
+    if subtitle:
+        params["subtitle"] = wrap(subtitle, 90)
     return chart.properties(
         title=alt.TitleParams(**params),
         description=alt_text,
         usermeta={"provenance": provenance(frames), "note": note},
     )
+
+
+def wrap(text: str, width: int) -> list[str] | str:
+    """Break a long title into lines, so it is never cut off on a narrow page."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width)
+    return lines[0] if len(lines) == 1 else lines
 
 
 def provenance(frames: Iterable[pd.DataFrame]) -> dict:

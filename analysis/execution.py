@@ -7,6 +7,7 @@ it read (``datasets.load`` logs each read). A notebook re-runs when any of these
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -206,10 +207,12 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> R
         nbformat.write(read_notebook(nb), src)
         os.environ.update(THESIS_READ_LOG=str(log), THESIS_DATA_DIR=str(data_dir))
         start = time.perf_counter()
+        part = out.with_suffix(".part.ipynb")
         try:
-            papermill.execute_notebook(str(src), str(out.with_suffix(".part.ipynb")), cwd=str(nb.parent), kernel_name="python3",
-                                       progress_bar=False, log_output=False)
-            os.replace(str(out.with_suffix(".part.ipynb")), out)
+            with _stderr_to(out.with_suffix(".log")):  # kernel chatter goes to a log beside the notebook
+                papermill.execute_notebook(str(src), str(part), cwd=str(nb.parent), kernel_name="python3",
+                                           progress_bar=False, log_output=False)
+            os.replace(part, out)
             rec.status = "ok"
         except Exception as err:  # papermill raises its own error types; keep the message for the report
             rec.status, rec.error = "failed", _first_lines(err)
@@ -218,6 +221,21 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> R
     rec.inputs = {r: h for r in reads if (h := input_hash(r))}
     record_path(out_dir, page).write_text(json.dumps(asdict(rec), indent=1), encoding="utf-8")
     return rec
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send this process's stderr (and the kernel's, which inherits it) to a file for the duration."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "w", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _first_lines(err: Exception, limit: int = 12) -> str:

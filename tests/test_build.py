@@ -34,3 +34,14 @@ def test_bad_data_stops_the_build_and_keeps_the_last_site(tmp_path, data_copy):
     with pytest.raises(build.BuildError, match=r"istat_census_size.csv, row 1"):
         build.build(data_dir=data_copy, out=out, say=lambda *_: None)
     assert (out / "index.html").read_text() == "last good site"
+
+
+def test_citation_file_is_valid_cff():
+    import yaml
+    from conftest import ROOT
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors", "version"):
+        assert cff[key], key
+    assert all("name" in a or "family-names" in a for a in cff["authors"])
