@@ -49,7 +49,7 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
         raise BuildError(f"{len(failed)} notebook(s) failed to execute:\n{detail}")
     _refuse_stale(exec_dir, data_dir)
     src = assemble(exec_dir, BUILD / "site-src")
-    html = sphinx(src, BUILD / "work", data_dir, strict=strict, say=say)
+    html = sphinx(src, BUILD / "work", data_dir, exec_dir, strict=strict, say=say)
     offenders = external_references(html)
     if offenders:
         raise BuildError("built pages load from another host:\n  " + "\n  ".join(offenders[:20]))
@@ -114,13 +114,14 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def sphinx(src: Path, work: Path, data_dir: Path, strict: bool = True, say=print) -> Path:
+def sphinx(src: Path, work: Path, data_dir: Path, exec_dir: Path, strict: bool = True, say=print) -> Path:
     """Run Jupyter Book (Sphinx) on the assembled sources; return the HTML folder."""
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(work)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
     say("sphinx: jupyter-book " + " ".join(cmd[1:]))
-    env = dict(os.environ, THESIS_DATA_DIR=str(data_dir))  # the site ships the data it was built from
+    # the site ships the data it was built from, and reports the runs that drew it
+    env = dict(os.environ, THESIS_DATA_DIR=str(data_dir), THESIS_EXEC_DIR=str(exec_dir))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])

@@ -33,7 +33,7 @@ def _theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#444", "limit": 0},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
                      "gridColor": "#e6e6e6", "labelLimit": 260},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "labelLimit": 420},
             "header": {"labelFontSize": 12, "titleFontSize": 12},
         }
     }

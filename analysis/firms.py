@@ -232,3 +232,62 @@ def rounding_chart(census: pd.DataFrame, result: pd.DataFrame) -> alt.Chart:
                  + f". A grey band marks plus or minus {result.max_rounding_pp.iloc[0]:.1f} pp, the largest change rounding alone could produce.",
         data=census,
     )
+
+
+# --- the economy's structure (GDP and jobs by sector) -----------------------------------------
+
+SECTOR_LABELS = {"agriculture": "Agriculture", "industry": "Industry", "services": "Services",
+                 "remainder": "Not allocated to sectors (net taxes on products)"}
+
+
+def sector_shares(structure: pd.DataFrame) -> pd.DataFrame:
+    """Sector shares of GDP (World Bank, 2019) and of employment (latest), ready to stack."""
+    gdp = structure[(structure.indicator == "share_of_gdp") & (structure.year == 2019)
+                    & structure.sector.isin(SECTOR_LABELS) & (structure.status != "thesis_quoted")]
+    jobs = structure[(structure.indicator == "employment_share") & structure.sector.isin(SECTOR_LABELS)]
+    jobs = jobs[jobs.year == jobs.year.max()]
+    out = pd.concat([gdp.assign(what=f"Share of GDP, {int(gdp.year.max())}"),
+                     jobs.assign(what=f"Share of employment, {int(jobs.year.max())}")])
+    out["sector_label"] = out.sector.map(SECTOR_LABELS)
+    out["status_label"] = charts.status_label(out.status)
+    out["order"] = out.sector.map({k: i for i, k in enumerate(SECTOR_LABELS)})
+    out.attrs = dict(structure.attrs)
+    return out
+
+
+def sector_chart(structure: pd.DataFrame) -> alt.Chart:
+    """Services dominate both output and jobs; agriculture is small in both."""
+    data = sector_shares(structure)
+    gdp = data[data.what.str.startswith("Share of GDP")].set_index("sector").value
+    colours = alt.Scale(domain=list(SECTOR_LABELS.values()), range=[charts.PALETTE[2], charts.PALETTE[1],
+                                                                    charts.PALETTE[0], charts.MUTED])
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", title="Share (%)", stack="zero", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("what:N", title=None),
+        color=alt.Color("sector_label:N", title="Sector", scale=colours),
+        order=alt.Order("order:Q"),
+        tooltip=tooltip(("what", "Measure", None), ("sector_label", "Sector", None),
+                        ("value", "Share (%)", ".1f"), ("status_label", "Status", None)),
+    )
+    return finish(
+        bars.properties(height=120),
+        title=f"Services make {gdp['services']:.0f}% of Italy's GDP; agriculture under {np.ceil(gdp['agriculture']):.0f}%",
+        subtitle="Value added by sector as a share of GDP (World Bank) and employment by sector (Statista)",
+        alt_text="Stacked bar chart of Italy's economy by sector: "
+                 + "; ".join(f"{r.what.lower()}, {r.sector_label.lower()} {r.value:.1f}%" for r in data.itertuples()) + ".",
+        data=structure,
+        note="Sector shares of GDP do not add up to 100%: GDP also includes taxes less subsidies on products, "
+             "which no sector is given.",
+    )
+
+
+def thesis_vs_source(structure: pd.DataFrame) -> pd.DataFrame:
+    """The thesis's GDP shares beside the World Bank's, with the difference."""
+    rows = structure[(structure.indicator == "share_of_gdp") & (structure.year == 2019)]
+    thesis = rows[rows.status == "thesis_quoted"].set_index("sector").value
+    source = rows[rows.status != "thesis_quoted"].drop_duplicates("sector").set_index("sector")
+    out = pd.DataFrame({"sector": thesis.index, "thesis": thesis.values,
+                        "source": source.value.reindex(thesis.index).values})
+    out["difference"] = out.thesis - out.source
+    out["sector"] = out.sector.str.replace("_", " ").str.capitalize()
+    return out

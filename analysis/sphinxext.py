@@ -8,13 +8,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from . import datasets
+from docutils import nodes
+from docutils.parsers.rst import Directive
+
+from . import datasets, execution, pageinfo
 from .offline import javascript_bundle
 
 BUNDLE = "vega-bundle.js"
+STATS_MARKER = "<!-- thesis-execution-statistics -->"
 
 
 def _bundle_cache() -> Path:
@@ -41,10 +46,40 @@ def _write_static(app, exception) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "__pycache__"))
 
 
+def _exec_dir() -> Path | None:
+    folder = os.environ.get("THESIS_EXEC_DIR")
+    return Path(folder) if folder else None
+
+
 def _data_links(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body")
-    if body and "_DATA_/" in body:
-        context["body"] = body.replace('href="_DATA_/', 'href="' + context["pathto"]("_static/data/", 1))
+    if not body:
+        return
+    data_href = context["pathto"]("_static/data/", 1)
+    body = body.replace('href="_DATA_/', 'href="' + data_href)
+    exec_dir = _exec_dir()
+    if exec_dir:
+        rec = execution.Record.load(execution.record_path(exec_dir, pagename))
+        if rec:
+            body += pageinfo.page_box(rec, data_href)
+        if STATS_MARKER in body:
+            recs = [r for r in (execution.Record.load(p) for p in sorted(exec_dir.rglob("*.json"))) if r]
+            order = {execution.page_id(nb): i for i, nb in enumerate(execution.notebooks())}
+            recs = sorted((r for r in recs if r.page in order), key=lambda r: order[r.page])
+            body = body.replace(STATS_MARKER, pageinfo.statistics_table(recs, lambda p: context["pathto"](p)))
+    context["body"] = body
+
+
+class ExecutionStatistics(Directive):
+    """``{execution-statistics}``: replaced at page-writing time by the table of notebook runs."""
+
+    def run(self):
+        return [nodes.raw("", STATS_MARKER, format="html")]
+
+
+def _always_reread(app, env, added, changed, removed):
+    """The statistics page depends on every run, which Sphinx cannot see: re-read it each build."""
+    return [doc for doc in env.found_docs if doc.endswith("about/execution")]
 
 
 def setup(app):
@@ -53,4 +88,6 @@ def setup(app):
     app.add_css_file("thesis.css")
     app.connect("build-finished", _write_static)
     app.connect("html-page-context", _data_links)
+    app.connect("env-get-outdated", _always_reread)
+    app.add_directive("execution-statistics", ExecutionStatistics)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
