@@ -60,9 +60,8 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
 
 def _refuse_stale(exec_dir: Path, data_dir: Path) -> None:
     """No page may show figures from data other than what data/ holds now."""
-    code = execution.code_hash(ROOT)
     stale = [(nb, why) for nb in execution.notebooks(ROOT)
-             if (why := execution.why_stale(nb, exec_dir, data_dir, ROOT, code))]
+             if (why := execution.why_stale(nb, exec_dir, data_dir, ROOT))]
     if stale:
         lines = "\n  ".join(f"{execution.page_id(nb)}: {why}" for nb, why in stale)
         raise BuildError(f"refusing to publish pages whose inputs differ from the data:\n  {lines}")

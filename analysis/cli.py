@@ -76,10 +76,9 @@ def cmd_run(args) -> int:
 def cmd_status(args) -> int:
     data = (args.data or datasets.data_dir()).resolve()
     out = _out_dir(data, args.out)
-    code = execution.code_hash(ROOT)
     stale = 0
     for nb in execution.notebooks(ROOT):
-        why = execution.why_stale(nb, out, data, ROOT, code)
+        why = execution.why_stale(nb, out, data, ROOT)
         stale += bool(why)
         print(f"{'stale' if why else 'current':8} {execution.page_id(nb)}" + (f"  ({why})" if why else ""))
     print(f"{stale} stale page(s)")

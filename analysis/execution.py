@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -105,14 +106,38 @@ def input_hash(name: str) -> str | None:
     return descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
 
 
-def code_hash(root: Path = ROOT) -> str:
-    """The analysis package and the pinned environment: a change to either re-runs every page."""
+def code_hash(root: Path = ROOT, notebook: Path | None = None) -> str:
+    """The analysis modules a notebook uses (transitively) and the pinned environment.
+
+    Without a notebook, every module counts. Editing trade.py therefore re-runs the trade page,
+    not the firms page.
+    """
+    modules = sorted((root / "analysis").glob("*.py"))
+    if notebook is not None:
+        modules = [root / "analysis" / f"{m}.py" for m in sorted(_imported_modules(root, notebook))]
     digest = hashlib.sha256()
-    for path in sorted((root / "analysis").rglob("*.py")) + [root / "requirements.txt"]:
+    for path in modules + [root / "requirements.txt"]:
         if path.exists():
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+_IMPORT = re.compile(r"^[ \t]*from[ \t]+(?:analysis|\.)(?:\.(\w+))?[ \t]+import[ \t]+([\w \t,()]+)", re.M)
+
+
+def _imported_modules(root: Path, notebook: Path) -> set[str]:
+    """Names of analysis modules reachable from the notebook's ``from analysis import ...`` lines."""
+    known = {p.stem for p in (root / "analysis").glob("*.py")}
+    todo, seen = [notebook.read_text(encoding="utf-8")], {"__init__"}
+    while todo:
+        for sub, names in _IMPORT.findall(todo.pop()):
+            candidates = [sub] if sub else [n.strip() for n in names.replace("(", "").replace(")", "").split(",")]
+            for name in candidates:
+                if name in known and name not in seen:
+                    seen.add(name)
+                    todo.append((root / "analysis" / f"{name}.py").read_text(encoding="utf-8"))
+    return seen
 
 
 @dataclass
@@ -149,7 +174,7 @@ def executed_path(out_dir: Path, page: str) -> Path:
     return out_dir / f"{page}.ipynb"
 
 
-def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, code: str | None = None) -> str | None:
+def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> str | None:
     """None when the stored execution is current, else the reason to re-run."""
     page = page_id(nb, root)
     rec = Record.load(record_path(out_dir, page))
@@ -159,7 +184,7 @@ def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, code: 
         return "last run failed"
     if rec.source_hash != file_hash(nb):
         return "notebook changed"
-    if rec.code_hash != (code or code_hash(root)):
+    if rec.code_hash != code_hash(root, nb):
         return "analysis code or requirements changed"
     if rec.data_dir != str(data_dir):
         return f"data folder changed (was {rec.data_dir})"
@@ -200,7 +225,7 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> R
     page = page_id(nb, root)
     out = executed_path(out_dir, page)
     out.parent.mkdir(parents=True, exist_ok=True)
-    rec = Record(page=page, source_hash=file_hash(nb), code_hash=code_hash(root), data_dir=str(data_dir),
+    rec = Record(page=page, source_hash=file_hash(nb), code_hash=code_hash(root, nb), data_dir=str(data_dir),
                  environment=environment(), executed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     with tempfile.TemporaryDirectory() as tmp:
         src, log = Path(tmp) / "in.ipynb", Path(tmp) / "reads.log"
@@ -248,11 +273,10 @@ def run(out_dir: Path, data_dir: Path, root: Path = ROOT, only: list[str] | None
     """Execute what is stale (or everything with force), in parallel across the cores."""
     out_dir, data_dir = Path(out_dir).resolve(), Path(data_dir).resolve()
     todo = []
-    code = code_hash(root)
     for nb in notebooks(root):
         if only and not any(page_id(nb, root).endswith(o.removesuffix(".md")) for o in only):
             continue
-        reason = "forced" if force else why_stale(nb, out_dir, data_dir, root, code)
+        reason = "forced" if force else why_stale(nb, out_dir, data_dir, root)
         if reason:
             todo.append((nb, reason))
     if not todo:

@@ -38,7 +38,7 @@ def fake_run(tmp_path, data_copy):
     page = execution.page_id(nb)
     inputs = [data_copy / "istat_census_size.csv", data_copy / "sources.csv"]
     rec = execution.Record(page=page, status="ok", source_hash=execution.file_hash(nb),
-                           code_hash=execution.code_hash(ROOT), data_dir=str(data_copy.resolve()),
+                           code_hash=execution.code_hash(ROOT, nb), data_dir=str(data_copy.resolve()),
                            inputs={str(p): execution.file_hash(p) for p in inputs})
     execution.executed_path(out, page).parent.mkdir(parents=True)
     execution.executed_path(out, page).write_text("{}")
@@ -102,3 +102,18 @@ def test_metadata_of_another_dataset_does_not_make_a_page_stale(fake_run):
     mine["version"] = "1.0.1"
     (data / "datapackage.json").write_text(_json.dumps(descriptor))
     assert execution.why_stale(nb, out, data) == "input changed: " + str(data / "datapackage.json") + " (istat_census_size metadata)"
+
+
+def test_a_page_depends_only_on_the_modules_it_imports(tmp_path):
+    shutil.copytree(ROOT / "analysis", tmp_path / "analysis")
+    shutil.copy(ROOT / "requirements.txt", tmp_path)
+    page = tmp_path / "page.md"
+    page.write_text("```{code-cell} ipython3\nfrom analysis import datasets, firms, offline\n```\n")
+    used = execution._imported_modules(tmp_path, page)
+    assert {"datasets", "firms", "offline", "charts"} <= used  # charts comes in through firms
+    assert "cli" not in used and "build" not in used
+    before = execution.code_hash(tmp_path, page)
+    (tmp_path / "analysis" / "cli.py").write_text("# unrelated change\n")
+    assert execution.code_hash(tmp_path, page) == before
+    (tmp_path / "analysis" / "charts.py").write_text("# shared helper changed\n")
+    assert execution.code_hash(tmp_path, page) != before
