@@ -145,12 +145,9 @@ def employment_shares(census: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def employment_chart(census: pd.DataFrame) -> alt.Chart:
-    """Employment shares by size class across 2011, 2018 and 2021: a slope chart."""
-    data = size_mix(census, "share_of_employment")
-    micro = data[data.size_class == "3-9"].set_index("year").value
-    large = data[data.size_class == "250+"].set_index("year").value
-    first, last = int(data.year.min()), int(data.year.max())
+def _employment_lines(data: pd.DataFrame) -> alt.LayerChart:
+    """Lines of employment share by size class, labelled at the last year."""
+    last = int(data.year.max())
     base = alt.Chart(data).encode(
         x=alt.X("year:O", title="Reference year"),
         y=alt.Y("value:Q", title="Share of persons employed in firms with 3+ persons (%)",
@@ -160,16 +157,45 @@ def employment_chart(census: pd.DataFrame) -> alt.Chart:
         tooltip=tooltip(("class_label", "Size class", None), ("year", "Year", None),
                         ("value", "Share of persons employed (%)", ".1f"), ("status_label", "Status", None)),
     )
-    chart = base.mark_line(point=True) + base.mark_text(align="left", dx=6, fontSize=11).encode(
+    return base.mark_line(point=True) + base.mark_text(align="left", dx=6, fontSize=11).encode(
         text=alt.Text("value:Q", format=".1f")).transform_filter(alt.datum.year == last)
+
+
+def employment_chart(census: pd.DataFrame) -> alt.Chart:
+    """Employment shares by size class across 2011, 2018 and 2021: a slope chart."""
+    data = size_mix(census, "share_of_employment")
+    micro = data[data.size_class == "3-9"].set_index("year").value
+    large = data[data.size_class == "250+"].set_index("year").value
+    first, last = int(data.year.min()), int(data.year.max())
     return finish(
-        chart.properties(height=320, width=420),
+        _employment_lines(data).properties(height=320, width=420),
         title=f"Jobs moved from micro to large firms between {first} and {last}",
         subtitle=(f"Share of persons employed by size class: micro {micro[first]:.1f}% to {micro[last]:.1f}%, "
                   f"large {large[first]:.1f}% to {large[last]:.1f}% (ISTAT census, firms with 3+ persons employed)"),
         alt_text="Line chart of employment shares by size class in "
                  + ", ".join(map(str, sorted(data.year.unique()))) + ": "
                  + "; ".join(f"{r.class_label} {r.value:.1f}% in {r.year}" for r in data.itertuples()) + ".",
+        data=census,
+    )
+
+
+def then_and_now_chart(census: pd.DataFrame, cutoff: int = 2018) -> alt.HConcatChart:
+    """Employment shares as the thesis could draw them (census data up to ``cutoff``) beside the newest."""
+    data = size_mix(census, "share_of_employment")
+    then, now = _keep(data, data.year <= cutoff), data
+    last = int(now.year.max())
+    panel = lambda d, label: _employment_lines(d).properties(  # noqa: E731
+        width=230, height=280, title=alt.TitleParams(label, fontSize=13))
+    chart = alt.hconcat(panel(then, f"Then: census data up to {cutoff}"),
+                        panel(now, f"Now: census data up to {last}")).resolve_scale(y="shared")
+    return finish(
+        chart,
+        title=f"The {last} census continues the shift the thesis could already have seen",
+        subtitle="Share of persons employed by size class, ISTAT census (firms with 3+ persons employed)",
+        alt_text=f"Two line charts side by side. Left, data available to the thesis (up to {cutoff}): "
+                 + "; ".join(f"{r.class_label} {r.value:.1f}% in {r.year}" for r in then.itertuples())
+                 + f". Right, the newest data, adding {last}: "
+                 + "; ".join(f"{r.class_label} {r.value:.1f}%" for r in now[now.year == last].itertuples()) + ".",
         data=census,
     )
 

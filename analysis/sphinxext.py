@@ -39,11 +39,26 @@ def _write_static(app, exception) -> None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(javascript_bundle(), encoding="utf-8")
     shutil.copyfile(cache, static / BUNDLE)
+    _proper_redirect(Path(app.outdir), app.config.master_doc, app.config.html_title or app.config.project)
     source = datasets.data_dir()
     target = static / "data"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+
+
+def _proper_redirect(outdir: Path, master: str, title: str) -> None:
+    """Jupyter Book writes a bare redirect stub as the site root; give it a doctype, title and link."""
+    stub = outdir / "index.html"
+    if master == "index" or (stub.exists() and "<title>" in stub.read_text(encoding="utf-8")):
+        return
+    target = f"{master}.html"
+    stub.write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>{title}</title><meta http-equiv="refresh" content="0; url={target}">'
+        f'<link rel="canonical" href="{target}"></head>'
+        f'<body><p><a href="{target}">Go to the start of the book</a>.</p></body></html>\n',
+        encoding="utf-8")
 
 
 def _exec_dir() -> Path | None:

@@ -78,3 +78,12 @@ def test_rounding_chart_title_follows_the_result(census):
     assert "every size class" in title(result)
     result.loc[0, "p_value"] = 0.5
     assert "3 of 4" in title(result)
+
+
+def test_then_and_now_cuts_at_the_thesis_census(census):
+    spec = firms.then_and_now_chart(census, cutoff=2018).to_dict()
+    assert len(spec["hconcat"]) == 2
+    datasets_in_spec = spec["datasets"].values()
+    years = {row["year"] for rows in datasets_in_spec for row in rows}
+    assert years == {2011, 2018, 2021}
+    assert "up to 2018" in spec["description"] and "adding 2021" in spec["description"]
