@@ -40,6 +40,7 @@ def _write_static(app, exception) -> None:
         cache.write_text(javascript_bundle(), encoding="utf-8")
     shutil.copyfile(cache, static / BUNDLE)
     _proper_redirect(Path(app.outdir), app.config.master_doc, app.config.html_title or app.config.project)
+    _label_toggles(Path(app.outdir))
     source = datasets.data_dir()
     target = static / "data"
     if target.exists():
@@ -59,6 +60,18 @@ def _proper_redirect(outdir: Path, master: str, title: str) -> None:
         f'<link rel="canonical" href="{target}"></head>'
         f'<body><p><a href="{target}">Go to the start of the book</a>.</p></body></html>\n',
         encoding="utf-8")
+
+
+TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+
+
+def _label_toggles(outdir: Path) -> None:
+    """The theme's navigation toggles are <summary> elements with no accessible name (axe: summary-name)."""
+    labelled = '<summary aria-label="Show or hide the pages of this section"><span class="toctree-toggle" role="presentation">'
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if TOGGLE in text:
+            page.write_text(text.replace(TOGGLE, labelled), encoding="utf-8")
 
 
 def _exec_dir() -> Path | None:

@@ -148,3 +148,46 @@ def test_a_failing_notebook_keeps_the_last_site(site, monkeypatch):
     with pytest.raises(build.BuildError, match="boom"):
         build.build(data_dir=data, out=html, say=lambda *_: None)
     assert (html / "index.html").read_bytes() == marker
+
+
+def _browser_tools():
+    """Chromium and the pinned node packages (tests/a11y); CI installs both, so CI never skips this."""
+    import os
+    import shutil as sh
+    chromium = sh.which("chromium") or sh.which("chromium-browser")
+    node = sh.which("node")
+    ready = chromium and node and (ROOT / "tests/a11y/node_modules/axe-core").exists()
+    if not ready:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide chromium, node and tests/a11y/node_modules (see .ci/run)")
+        pytest.skip("needs chromium and `npm ci --prefix tests/a11y` (installed by .ci/run)")
+    return chromium, node
+
+
+def test_pages_pass_axe_and_charts_become_interactive_offline(site):
+    import functools
+    import http.server
+    import json
+    import subprocess
+    import threading
+
+    chromium, node = _browser_tools()
+    html = site[0]
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        urls = [base + p.relative_to(ROOT).with_suffix(".html").as_posix() for p in execution.toc_files(ROOT)]
+        proc = subprocess.run([node, str(ROOT / "tests/a11y/axe-check.js"), chromium, *urls],
+                              capture_output=True, text=True, timeout=600)
+    finally:
+        server.shutdown()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["external"] == [], "a page contacted another host"
+    serious = {url.replace(base, ""): [v for v in found if v["impact"] in ("serious", "critical")]
+               for url, found in result["pages"].items()}
+    assert not any(serious.values()), {k: v for k, v in serious.items() if v}
+    firms_page = result["charts"][base + FIRMS_PAGE]
+    assert firms_page["figures"] >= 4 and firms_page["interactive"] == firms_page["figures"]

@@ -1,0 +1,315 @@
+"""The thesis's numbers, checked: verdicts on its numeric claims by section, and tables of the claims.
+
+Each row of ``thesis_claims`` is one numeric claim quoted from the thesis, with what a source says
+and a verdict. Nothing here is a value to plot: the charts and tables count and list verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import altair as alt
+import pandas as pd
+
+from . import charts, tables
+from .charts import finish, tooltip
+
+#: Thesis sections in reading order, with the short labels used on the chart.
+SECTIONS = {
+    "introduction": "Introduction",
+    "1.1": "1.1 Economy and firms",
+    "1.2": "1.2 Why China",
+    "1.3": "1.3 ICE-ITA",
+    "1.4": "1.4 SACE and SIMEST",
+    "2.1": "2.1 Alibaba Group",
+    "2.2": "2.2 Alibaba.com",
+    "2.3": "2.3 ICE and Alibaba",
+    "3.1": "3.1 Types of risk",
+    "3.2": "3.2 Risk management",
+    "3.3": "3.3 Barriers in China",
+    "3.4": "3.4 Alibaba.com against risk",
+    "conclusion": "Conclusion",
+}
+CHAPTERS = {"introduction": "Introduction", "1": "Chapter 1", "2": "Chapter 2", "3": "Chapter 3",
+            "conclusion": "Conclusion"}
+
+#: Verdicts in the order they stack, with labels and Okabe-Ito colours (grey for "cannot be checked").
+VERDICTS = {
+    "match": "Matches",
+    "match_after_rounding": "Matches after rounding",
+    "differs": "Differs",
+    "cannot_check": "Cannot be checked",
+}
+VERDICT_COLOURS = {"match": charts.PALETTE[2], "match_after_rounding": charts.PALETTE[4],
+                   "differs": charts.PALETTE[5], "cannot_check": charts.MUTED}
+
+#: Kinds of difference (the ``difference_kind`` column) and how the page names them.
+KINDS = {
+    "label": "wrong label (right number, wrong thing)",
+    "unit": "unit or currency slip",
+    "year": "wrong year or period",
+    "value": "wrong value, count, range or rank",
+    "arithmetic": "arithmetic",
+    "outdated": "out of date or overstated",
+    "vintage": "minor gap from a data revision",
+}
+
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+                 8: "eight", 9: "nine", 10: "ten"}
+
+
+def _keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """Filter rows but keep the dataset metadata that cites them."""
+    out = frame.loc[mask].copy()
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def chapter_of(section: str) -> str:
+    """'1.2' -> 'Chapter 1'; the introduction and conclusion are their own groups."""
+    return CHAPTERS[section if section in CHAPTERS else section.split(".")[0]]
+
+
+# --- counting -------------------------------------------------------------------------------
+
+def verdict_counts(claims: pd.DataFrame, by: str = "section") -> pd.DataFrame:
+    """Claims per group and verdict (tidy, zeros included), with each verdict's share of the group.
+
+    ``by`` is "section" or "chapter"; groups come in thesis order.
+    """
+    if by not in ("section", "chapter"):
+        raise ValueError("by must be 'section' or 'chapter'")
+    unknown = set(claims.verdict) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"unknown verdict(s): {sorted(unknown)}")
+    frame = claims.assign(chapter=claims.section.map(chapter_of))
+    order = [s for s in SECTIONS if s in set(frame.section)] if by == "section" \
+        else list(dict.fromkeys(frame.sort_values("section", key=_section_rank).chapter))
+    counts = (frame.groupby([by, "verdict"]).size()
+              .reindex(pd.MultiIndex.from_product([order, list(VERDICTS)], names=[by, "verdict"]), fill_value=0)
+              .rename("claims").reset_index())
+    counts["group_total"] = counts.groupby(by).claims.transform("sum")
+    counts["share"] = 100 * counts.claims / counts.group_total
+    counts["verdict_label"] = counts.verdict.map(VERDICTS)
+    counts["verdict_rank"] = counts.verdict.map({v: i for i, v in enumerate(VERDICTS)})
+    counts["group_label"] = counts[by].map(SECTIONS) if by == "section" else counts[by]
+    counts.attrs = dict(claims.attrs)
+    return counts
+
+
+def _section_rank(series: pd.Series) -> pd.Series:
+    return series.map({s: i for i, s in enumerate(SECTIONS)})
+
+
+def verdict_table(claims: pd.DataFrame, by: str = "chapter") -> pd.DataFrame:
+    """Wide counts: one row per group plus a total row, one column per verdict, and the share that differs."""
+    counts = verdict_counts(claims, by)
+    wide = counts.pivot(index="group_label", columns="verdict", values="claims")
+    wide = wide.reindex(list(dict.fromkeys(counts.group_label)))[list(VERDICTS)]
+    wide.loc["All claims"] = wide.sum()
+    wide["total"] = wide[list(VERDICTS)].sum(axis=1)
+    checked = wide.total - wide.cannot_check
+    wide["differs_share_of_checked"] = (100 * wide.differs / checked).where(checked > 0)
+    out = wide.reset_index().rename(columns={"group_label": "group"})
+    out.columns.name = None
+    return out
+
+
+def summary(claims: pd.DataFrame) -> dict:
+    """Headline counts for the page's prose (plain Python numbers, ready to glue)."""
+    counts = claims.verdict.value_counts()
+    total = int(len(claims))
+    out = {"total": total, **{v: int(counts.get(v, 0)) for v in VERDICTS}}
+    out["checked"] = total - out["cannot_check"]
+    out["differs_share"] = 100.0 * out["differs"] / total if total else float("nan")
+    out["differs_share_of_checked"] = 100.0 * out["differs"] / out["checked"] if out["checked"] else float("nan")
+    out["matches_any"] = out["match"] + out["match_after_rounding"]
+    return out
+
+
+def differs_share(claims: pd.DataFrame, chapters: list[str] | None = None) -> float:
+    """Share (%) of the checkable claims that differ, optionally within some chapters ("1", "2", ...)."""
+    rows = claims if chapters is None else claims[claims.section.map(lambda s: s.split(".")[0]).isin(chapters)]
+    checked = rows[rows.verdict != "cannot_check"]
+    if checked.empty:
+        raise ValueError("no checkable claim in the selection")
+    return float(100 * (checked.verdict == "differs").mean())
+
+
+def chapter_table(claims: pd.DataFrame) -> tables.Table:
+    """Verdict counts by part of the thesis, with the share of checkable claims that differ."""
+    return tables.numbers(
+        verdict_table(claims, "chapter"),
+        [tables.Column("group", "Part of the thesis"), tables.Column("match", "Match (claims)", "{:,}"),
+         tables.Column("match_after_rounding", "Match after rounding (claims)", "{:,}"),
+         tables.Column("differs", "Differ (claims)", "{:,}"),
+         tables.Column("cannot_check", "Cannot be checked (claims)", "{:,}"),
+         tables.Column("total", "All (claims)", "{:,}"),
+         tables.Column("differs_share_of_checked", "Differ, share of checkable claims (%)", "{:.0f}")],
+        caption="Verdicts on the thesis's numeric claims, by part of the thesis",
+        data=verdict_counts(claims, "chapter"),
+        note="Each claim's checking source is linked in the tables of claims below.",
+    )
+
+
+def kind_table(claims: pd.DataFrame) -> tables.Table:
+    """The differing claims counted by kind of difference."""
+    return tables.numbers(
+        kind_counts(claims),
+        [tables.Column("kind_label", "Kind of difference"), tables.Column("claims", "Claims", "{:,}"),
+         tables.Column("claim_ids", "Which claims")],
+        caption="Differences between the thesis and its sources, by kind",
+        data=verdict_counts(claims, "chapter"),
+        note="Each claim's checking source is linked in the table of differing claims below.",
+    )
+
+
+def kind_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """Differences by kind, most frequent first, with the claims of each kind."""
+    differ = claims[claims.verdict == "differs"]
+    rows = []
+    for kind, group in differ.groupby("difference_kind", dropna=False):
+        kind = kind if isinstance(kind, str) and kind else "unspecified"
+        rows.append({"kind": kind, "kind_label": KINDS.get(kind, kind), "claims": len(group),
+                     "claim_ids": ", ".join(sorted(group.claim_id, key=_claim_number))})
+    out = pd.DataFrame(rows, columns=["kind", "kind_label", "claims", "claim_ids"])
+    return out.sort_values(["claims", "kind"], ascending=[False, True], ignore_index=True)
+
+
+def _claim_number(claim_id: str) -> int:
+    return int(re.sub(r"\D", "", claim_id) or 0)
+
+
+def one_in(share: float) -> str:
+    """'one claim in five' for a share of about 20%; words up to ten, digits beyond."""
+    n = round(100 / share)
+    return f"one claim in {_NUMBER_WORDS.get(n, str(n))}"
+
+
+# --- the chart -------------------------------------------------------------------------------
+
+def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: each thesis section's claims by verdict, sections in thesis order."""
+    data = verdict_counts(claims, "section")
+    drawn = _keep(data, data.claims > 0)
+    facts = summary(claims)
+    sections = list(dict.fromkeys(data.group_label))
+    most = most_differences(data)
+    if facts["differs"] == 0:
+        title = "No claim of the thesis differs from its source"
+    else:
+        title = f"About {one_in(facts['differs_share'])} differs from its source"
+    bars = alt.Chart(drawn).mark_bar().encode(
+        x=alt.X("claims:Q", title="Numeric claims (count)", stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("group_label:N", title=None, sort=sections),
+        color=alt.Color("verdict_label:N", title="Verdict", sort=list(VERDICTS.values()),
+                        scale=alt.Scale(domain=list(VERDICTS.values()), range=list(VERDICT_COLOURS.values()))),
+        order=alt.Order("verdict_rank:Q"),
+        tooltip=tooltip(("group_label", "Thesis section", None), ("verdict_label", "Verdict", None),
+                        ("claims", "Claims (count)", "d"), ("group_total", "Claims in the section (count)", "d"),
+                        ("share", "Share of the section's claims (%)", ".0f")),
+    )
+    return finish(
+        bars.properties(height=360),
+        title=title,
+        subtitle=(f"Numeric claims per thesis section, by verdict: {facts['differs']} of {facts['total']} differ "
+                  f"from a source and {facts['cannot_check']} could not be checked; {most}"),
+        alt_text=_alt_text(data, facts),
+        data=data,
+        note="Counts of claims, not of errors of equal weight: a transposed year and a services total given "
+             "as total trade each count once. Each claim's checking source is linked in the tables below.",
+    )
+
+
+def most_differences(counts: pd.DataFrame) -> str:
+    """Which section(s) hold the most differing claims, ties named together."""
+    differ = counts[counts.verdict == "differs"]
+    top = differ[differ.claims == differ.claims.max()]
+    if top.claims.iloc[0] == 0:
+        return "no section has a differing claim"
+    names = [f"{r.section} ({r.claims} of {r.group_total})" for r in top.itertuples()]
+    if len(names) == 1:
+        return f"most differences are in section {names[0]}"
+    return "most differences are in sections " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_ALT_WORDS = {"match": "matching", "match_after_rounding": "matching after rounding", "differs": "differing",
+              "cannot_check": "not checkable"}
+
+
+def _alt_text(data: pd.DataFrame, facts: dict) -> str:
+    parts = []
+    for label, group in data.groupby("group_label", sort=False):
+        counts = ", ".join(f"{r.claims} {_ALT_WORDS[r.verdict]}" for r in group.itertuples() if r.claims)
+        parts.append(f"{label}: {counts}")
+    return (f"Stacked horizontal bar chart of the thesis's {facts['total']} numeric claims by section and verdict "
+            f"({facts['match']} match, {facts['match_after_rounding']} match after rounding, {facts['differs']} differ, "
+            f"{facts['cannot_check']} cannot be checked). " + "; ".join(parts) + ".")
+
+
+# --- tables of claims ------------------------------------------------------------------------
+
+def select(claims: pd.DataFrame, verdict: str | list[str] | None = None,
+           section: str | list[str] | None = None) -> pd.DataFrame:
+    """Claims filtered by verdict and/or section, in thesis order, with display columns added."""
+    mask = pd.Series(True, index=claims.index)
+    for col, wanted in (("verdict", verdict), ("section", section)):
+        if wanted is None:
+            continue
+        wanted = _as_list(wanted)
+        known = VERDICTS if col == "verdict" else SECTIONS
+        bad = [w for w in wanted if w not in known]
+        if bad:
+            raise ValueError(f"unknown {col}(s): {bad}")
+        mask &= claims[col].isin(wanted)
+    out = _keep(claims, mask)
+    out["verdict_label"] = [VERDICTS[v] + (f": {KINDS.get(k, k)}" if v == "differs" and k else "")
+                            for v, k in zip(out.verdict, out.difference_kind.fillna(""))]
+    out["kind_label"] = out.difference_kind.map(KINDS).fillna("")
+    out["section_label"] = out.section.map(SECTIONS)
+    out["source_says_shown"] = out.source_says.fillna("no source found")
+    out["why"] = out.note.fillna("").map(readable_note)
+    out = out.sort_values(["section", "thesis_line"], key=lambda s: _section_rank(s) if s.name == "section" else s)
+    return out
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def readable_note(note: str) -> str:
+    """The note for a table cell: further addresses shortened to their site names."""
+    def sites(match: re.Match) -> str:
+        hosts = [urlparse(u.strip()).netloc.removeprefix("www.") for u in match.group(1).split("; ")]
+        return "Also checked: " + ", ".join(dict.fromkeys(h for h in hosts if h)) + "."
+    return re.sub(r"Also checked: (https?://.+?)\.(?= [A-Z]|$)", sites, note).strip()
+
+
+#: Columns of the claim tables (the Status and Source columns are added by tables.table).
+COLUMNS = [
+    tables.Column("claim_id", "Claim"),
+    tables.Column("thesis_line", "Thesis line", "{:d}"),
+    tables.Column("thesis_words", "The thesis says"),
+    tables.Column("thesis_cited_source", "Source the thesis cites"),
+    tables.Column("source_says_shown", "What a source says"),
+    tables.Column("verdict_label", "Verdict"),
+    tables.Column("why", "Why (and the source's own words)"),
+]
+
+
+def claims_table(claims: pd.DataFrame, verdict: str | list[str] | None = None,
+                 section: str | list[str] | None = None, caption: str | None = None) -> tables.Table:
+    """A table of the claims with the given verdict(s) and/or in the given section(s)."""
+    rows = select(claims, verdict, section)
+    if caption is None:
+        caption = "Numeric claims of the thesis"
+        if section:
+            caption += ", section " + ", ".join(SECTIONS[s] for s in _as_list(section))
+        if verdict:
+            caption += ", verdict: " + ", ".join(VERDICTS[v] for v in _as_list(verdict)).lower()
+        caption += f" ({len(rows)})"
+    return tables.table(rows, COLUMNS, caption=caption,
+                        note="Status 'as quoted by the thesis': the claim's words are quoted from the thesis. "
+                             "Source: the page the check relied on ('thesis' where none was found).")
