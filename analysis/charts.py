@@ -68,7 +68,7 @@ def provenance(frames: Iterable[pd.DataFrame]) -> dict:
     used, sets = [], []
     for frame in frames:
         res = frame.attrs.get("resource", {})
-        if res:
+        if res and all(d["name"] != res["name"] for d in sets):
             sets.append({"name": res["name"], "path": res["path"], "title": res.get("title", ""),
                          "version": res.get("version", ""), "last_updated": res.get("last_updated", "")})
         if "source_id" in frame:
