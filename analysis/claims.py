@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import altair as alt
 import pandas as pd
 
-from . import charts, tables
+from . import charts, datasets, tables
 from .charts import finish, tooltip
 
 #: Thesis sections in reading order, with the short labels used on the chart.
@@ -57,13 +57,6 @@ KINDS = {
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
                  8: "eight", 9: "nine", 10: "ten"}
-
-
-def _keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
-    """Filter rows but keep the dataset metadata that cites them."""
-    out = frame.loc[mask].copy()
-    out.attrs = dict(frame.attrs)
-    return out
 
 
 def chapter_of(section: str) -> str:
@@ -192,7 +185,7 @@ def one_in(share: float) -> str:
 def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
     """Stacked bars: each thesis section's claims by verdict, sections in thesis order."""
     data = verdict_counts(claims, "section")
-    drawn = _keep(data, data.claims > 0)
+    drawn = datasets.subset(data, data.claims > 0)
     facts = summary(claims)
     sections = list(dict.fromkeys(data.group_label))
     most = most_differences(data)
@@ -264,7 +257,7 @@ def select(claims: pd.DataFrame, verdict: str | list[str] | None = None,
         if bad:
             raise ValueError(f"unknown {col}(s): {bad}")
         mask &= claims[col].isin(wanted)
-    out = _keep(claims, mask)
+    out = datasets.subset(claims, mask)
     out["verdict_label"] = [VERDICTS[v] + (f": {KINDS.get(k, k)}" if v == "differs" and k else "")
                             for v, k in zip(out.verdict, out.difference_kind.fillna(""))]
     out["kind_label"] = out.difference_kind.map(KINDS).fillna("")

@@ -252,6 +252,13 @@ def _check_foreign_keys(pkg: Package, res: dict, path: Path, rows) -> None:
                 raise DataError(path, f"'{rec[col]}' is not a {ref['fields'][0]} in {ref['resource']}", line, col)
 
 
+def subset(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """Filter rows but keep the dataset metadata (attrs) that lets a chart or table cite them."""
+    out = frame.loc[mask].copy()
+    out.attrs = dict(frame.attrs)
+    return out
+
+
 def sources(root: Path | str | None = None) -> dict[str, dict]:
     """Source records keyed by source_id."""
     frame = load("sources", root)

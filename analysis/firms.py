@@ -7,20 +7,13 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from . import charts
+from . import charts, datasets
 from .charts import finish, tooltip
 
 #: Census size classes (persons employed) in reading order.
 CENSUS_CLASSES = ["3-9", "10-49", "50-249", "250+"]
 CLASS_LABELS = {"3-9": "Micro (3-9)", "10-49": "Small (10-49)", "50-249": "Medium (50-249)",
                 "250+": "Large (250+)", "50+": "Medium and large (50+)"}
-
-
-def _keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
-    """Filter rows but keep the dataset metadata that cites them."""
-    out = frame.loc[mask].copy()
-    out.attrs = dict(frame.attrs)
-    return out
 
 
 def census_value(census: pd.DataFrame, year: int, size_class: str, measure: str) -> float:
@@ -97,7 +90,7 @@ def italy_vs_eu_chart(sme: pd.DataFrame) -> alt.Chart:
 
 def size_mix(census: pd.DataFrame, measure: str = "share_of_firms") -> pd.DataFrame:
     """Shares (or counts) by size class and year, with readable labels and the class order."""
-    rows = _keep(census, (census.measure == measure) & census.size_class.isin(CLASS_LABELS) & census.value.notna())
+    rows = datasets.subset(census, (census.measure == measure) & census.size_class.isin(CLASS_LABELS) & census.value.notna())
     rows["class_label"] = rows.size_class.map(CLASS_LABELS)
     rows["status_label"] = charts.status_label(rows.status)
     order = {c: i for i, c in enumerate(["3-9", "10-49", "50+", "50-249", "250+"])}
@@ -107,7 +100,7 @@ def size_mix(census: pd.DataFrame, measure: str = "share_of_firms") -> pd.DataFr
 def firm_mix_chart(census: pd.DataFrame) -> alt.Chart:
     """Share of firms by size class, census 2018 and 2021 (the 3+ universe)."""
     data = size_mix(census, "share_of_firms")
-    data = _keep(data, data.size_class != "50+")
+    data = datasets.subset(data, data.size_class != "50+")
     data["year_label"] = data.year.astype(str)
     years = sorted(data.year_label.unique())
     micro_2018 = census_value(census, 2018, "3-9", "share_of_firms")
@@ -182,7 +175,7 @@ def employment_chart(census: pd.DataFrame) -> alt.Chart:
 def then_and_now_chart(census: pd.DataFrame, cutoff: int = 2018) -> alt.HConcatChart:
     """Employment shares as the thesis could draw them (census data up to ``cutoff``) beside the newest."""
     data = size_mix(census, "share_of_employment")
-    then, now = _keep(data, data.year <= cutoff), data
+    then, now = datasets.subset(data, data.year <= cutoff), data
     last = int(now.year.max())
     panel = lambda d, label: _employment_lines(d).properties(  # noqa: E731
         width=230, height=280, title=alt.TitleParams(label, fontSize=13))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from . import charts
+from . import charts, datasets
 from .charts import finish, tooltip
 
 #: Readable names for the series drawn on this page.
@@ -40,13 +40,6 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 #: Mark for each kind of value; a shape legend reads these.
 BASIS_ORDER = ["verified", "derived", "lower bound ('more than')", "not available"]
 BASIS_SHAPES = ["circle", "diamond", "triangle-up", "square"]
-
-
-def _keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
-    """Filter rows but keep the dataset metadata that cites them."""
-    out = frame.loc[mask].copy()
-    out.attrs = dict(frame.attrs)
-    return out
 
 
 def _segments(frame: pd.DataFrame, by: list[str], year: str = "year") -> pd.Series:
@@ -115,7 +108,7 @@ def macro_change(macro: pd.DataFrame, year: int, indicator: str, flow: str = "to
 def macro_series(macro: pd.DataFrame) -> pd.DataFrame:
     """GDP (both 2019 vintages) and goods trade by flow, with labels and status, sorted by year."""
     keys = macro[["indicator", "flow"]].apply(tuple, axis=1)
-    out = _keep(macro, keys.isin(MACRO_LABELS) & macro.value.notna())
+    out = datasets.subset(macro, keys.isin(MACRO_LABELS) & macro.value.notna())
     out["series"] = out[["indicator", "flow"]].apply(tuple, axis=1).map(MACRO_LABELS)
     out["panel"] = np.where(out.indicator == "gdp", "GDP", "Goods trade")
     out["status_label"] = charts.status_label(out.status)
@@ -129,7 +122,7 @@ def china_macro_chart(macro: pd.DataFrame) -> alt.HConcatChart:
     """China's GDP and goods trade as first published, 2019-2023; 2019 GDP in both vintages."""
     data = macro_series(macro)
     first = data[data.vintage == "preliminary"]
-    first = _keep(first, first.index)
+    first = datasets.subset(first, first.index)
     revised = data[data.vintage == "revised"]
     years = sorted(first.year.unique())
     y0, y1 = int(years[0]), int(years[-1])
@@ -183,7 +176,7 @@ def china_macro_chart(macro: pd.DataFrame) -> alt.HConcatChart:
                   + "; ".join(f"{r.series.lower()} {r.year} {r.value:,.1f}"
                               for r in first[first.panel == "Goods trade"].sort_values(["year", "series"]).itertuples())
                   + " billion yuan."),
-        data=_keep(macro, macro.index.isin(first.index.union(revised.index))),
+        data=datasets.subset(macro, macro.index.isin(first.index.union(revised.index))),
         note=("The published changes compare each year with the previous year's revised figure, so they do not "
               "always match the change between the first-published levels drawn here." + vintage_note
               + " Balances for 2022 and 2023 are exports minus imports (derived)."),
@@ -194,7 +187,7 @@ def china_macro_chart(macro: pd.DataFrame) -> alt.HConcatChart:
 
 def goods_vs_services(macro: pd.DataFrame, year: int = 2020) -> pd.DataFrame:
     """Goods and services trade in one year: total, exports and imports, with published changes."""
-    out = _keep(macro, (macro.year == year) & macro.indicator.isin(TRADE_KIND)
+    out = datasets.subset(macro, (macro.year == year) & macro.indicator.isin(TRADE_KIND)
                 & macro.flow.isin(["total", "exports", "imports"]) & (macro.vintage == "preliminary"))
     out["kind"] = out.indicator.map(TRADE_KIND)
     out["flow_label"] = out.flow.map(FLOW_LABELS)
@@ -249,7 +242,7 @@ def istat_annual(istat: pd.DataFrame) -> pd.DataFrame:
     Part-year periods (e.g. January-May 2024) are left out: they are not comparable with full years.
     """
     full = istat.period.str.fullmatch(r"\d{4}")
-    out = _keep(istat, full)
+    out = datasets.subset(istat, full)
     out["year"] = out.period.astype(int)
     out["flow_label"] = out.flow.map(ISTAT_FLOWS)
     out["lower_bound"] = out.note.map(is_lower_bound)
@@ -317,7 +310,7 @@ def _trade_layers(data: pd.DataFrame, flows: list[str], y_title: str, x_domain: 
 def italy_china_chart(istat: pd.DataFrame, flows: tuple[str, ...] = ("exports", "imports")) -> alt.LayerChart:
     """Italian exports to and imports from China by year (ISTAT), gaps left as gaps."""
     annual = istat_annual(istat)
-    data = _keep(annual, annual.flow.isin(flows))
+    data = datasets.subset(annual, annual.flow.isin(flows))
     both = data[data.value.notna()].pivot(index="year", columns="flow", values="value").dropna(subset=["exports", "imports"])
     last = int(both.index.max())
     exp, imp = both.loc[last, "exports"], both.loc[last, "imports"]
@@ -377,10 +370,10 @@ def mirror(istat: pd.DataFrame, gacc: pd.DataFrame) -> pd.DataFrame:
     One row per recorder, period and direction. The two recorders use different currencies and
     bases; the frame keeps them as separate series (``recorder``) and never converts one into the other.
     """
-    g = _keep(gacc, gacc.flow != "total")
+    g = datasets.subset(gacc, gacc.flow != "total")
     years = {int(p[:4]) for p in g.period}
     i = istat_annual(istat)
-    i = _keep(i, i.flow.isin(["exports", "imports"]) & i.year.between(min(years), max(years)))
+    i = datasets.subset(i, i.flow.isin(["exports", "imports"]) & i.year.between(min(years), max(years)))
     rows = []
     for frame, who in ((i, "ISTAT (Italy), EUR bn"), (g, "Chinese customs (GACC), USD bn")):
         part = frame[["period", "flow", "value", "unit", "status", "source_id", "yoy_change_pct"]].copy()
@@ -433,8 +426,8 @@ def mirror_chart(istat: pd.DataFrame, gacc: pd.DataFrame) -> alt.HConcatChart:
                   + "; ".join(f"{r.direction} {r.period_label} {r.label}" for r in istat_rows.itertuples())
                   + ". Right, Chinese customs in billion US dollars: "
                   + "; ".join(f"{r.direction} {r.period_label} {r.label}" for r in gacc_rows.itertuples()) + "."),
-        data=[_keep(istat, istat.period.isin(istat_rows.period) & istat.flow.isin(["exports", "imports"])),
-              _keep(gacc, gacc.flow != "total")],
+        data=[datasets.subset(istat, istat.period.isin(istat_rows.period) & istat.flow.isin(["exports", "imports"])),
+              datasets.subset(gacc, gacc.flow != "total")],
         note=("The panels differ in currency (euros and US dollars) and in basis: importers record goods by country of "
               "origin, exporters by destination, and goods routed through other EU ports are counted differently. "
               "No exchange rate is in this book's data, so the two are not converted. "
@@ -595,7 +588,7 @@ def shift_verdict(result: pd.DataFrame) -> str:
 def level_shift_chart(istat: pd.DataFrame, result: pd.DataFrame) -> alt.FacetChart:
     """Observed values, the fitted lines and the trend carried on, one panel per flow."""
     obs = istat_annual(istat)
-    obs = _keep(obs, obs.flow.isin(result.flow) & obs.value.notna())
+    obs = datasets.subset(obs, obs.flow.isin(result.flow) & obs.value.notna())
     obs["used"] = np.where(obs.lower_bound, "left out (lower bound)", "used in the fit")
     fitted = level_shift_fit(istat, result)
     labels = list(result.flow_label)
@@ -795,7 +788,7 @@ def crossborder_growth_chart(ecom: pd.DataFrame, result: pd.DataFrame) -> alt.La
     pts = data[(data.edition == r.edition) & data.value.notna()]
     if r.basis == "estimates only":
         pts = pts[pts.kind == "estimate"]
-    pts = _keep(pts, pts.index)
+    pts = datasets.subset(pts, pts.index)
     years = np.arange(int(pts.year.min()), int(pts.year.max()) + 1)
     X = sm.add_constant(pts.year.to_numpy(dtype=float) - pts.year.min())
     fit = sm.OLS(np.log(pts.value.to_numpy(dtype=float)), X).fit()

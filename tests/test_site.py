@@ -173,7 +173,11 @@ def test_pages_pass_axe_and_charts_become_interactive_offline(site):
 
     chromium, node = _browser_tools()
     html = site[0]
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep the test output readable
+            pass
+
+    handler = functools.partial(Quiet, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -11,6 +11,12 @@
       var target = document.createElement("div");
       // Offline book: no "Open in Vega Editor" and no actions menu that needs the network.
       window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
+        // The wrapper (role="img", aria-label = alt text) names the chart; the drawing itself is
+        // decoration for assistive technology, as the static SVG was.
+        target.querySelectorAll("svg").forEach(function (svg) {
+          svg.setAttribute("aria-hidden", "true");
+          svg.setAttribute("focusable", "false");
+        });
         view.replaceChildren(target);
         view.dataset.embedded = "1";
       }).catch(function () { /* keep the static SVG */ });
