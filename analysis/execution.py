@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 import yaml
+from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_PACKAGES = ("jupyter-book", "pandas", "altair", "statsmodels", "papermill", "vl-convert-python")
@@ -285,13 +286,17 @@ def run(out_dir: Path, data_dir: Path, root: Path = ROOT, only: list[str] | None
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     say(f"notebooks: executing {len(todo)} on {jobs} worker(s)")
     done: list[Record] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # A live bar on a terminal; plain lines (kept by CI logs) otherwise.
+    bar = tqdm(total=len(todo), unit="notebook", desc="executing", disable=not sys.stderr.isatty())
+    with bar, ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(execute_one, nb, out_dir, data_dir, root): (nb, why) for nb, why in todo}
         for fut in as_completed(futures):
             rec = fut.result()
             done.append(rec)
             _, why = futures[fut]
-            say(f"  [{len(done)}/{len(todo)}] {rec.status:6} {rec.seconds:5.1f} s  {rec.page}  ({why})")
+            line = f"  [{len(done)}/{len(todo)}] {rec.status:6} {rec.seconds:5.1f} s  {rec.page}  ({why})"
+            bar.write(line) if not bar.disable and say is print else say(line)
+            bar.update(1)
     return done
 
 

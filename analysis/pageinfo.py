@@ -6,6 +6,8 @@ Used by the Sphinx extension for the "Data on this page" box and the execution-s
 from __future__ import annotations
 
 import html
+import json
+import re
 from pathlib import Path
 
 from . import datasets, execution
@@ -58,3 +60,63 @@ def statistics_table(records: list[execution.Record], pathto) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>"
             f"<p>Total execution time of the latest runs: {total:.1f} s over {len(records)} notebooks.</p>"
             f"<p><strong>Environment</strong></p><ul>{env_items}</ul>")
+
+
+_SPEC = re.compile(r'<figure class="thesis-chart" id="([\w-]+)">.*?<script type="application/json" '
+                   r'class="thesis-chart-spec">(.*?)</script>', re.S)
+_TABLE = re.compile(r'<table class="thesis-table"><caption>(.*?)</caption>', re.S)
+
+
+def figures_of(notebook_json: dict) -> list[dict]:
+    """Charts (id, title, datasets) and table captions found in an executed notebook's outputs."""
+    found = []
+    for cell in notebook_json.get("cells", []):
+        for out in cell.get("outputs", []):
+            markup = out.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            for ident, spec_json in _SPEC.findall(markup):
+                spec = json.loads(spec_json.replace("<\\/", "</"))
+                title = spec.get("title", {})
+                text = title.get("text", "") if isinstance(title, dict) else title
+                text = " ".join(text) if isinstance(text, list) else text
+                prov = (spec.get("usermeta") or {}).get("provenance") or {}
+                found.append({"kind": "figure", "id": ident, "title": text,
+                              "datasets": [d["name"] for d in prov.get("datasets", [])]})
+            for caption in _TABLE.findall(markup):
+                found.append({"kind": "table", "id": "", "title": html.unescape(caption), "datasets": []})
+    return found
+
+
+def figure_list(exec_dir: Path, pathto, data_href: str) -> str:
+    """The book's list of figures and tables, page by page, each linked to its place and its data."""
+    catalogue = datasets.catalogue().set_index("name")
+    rows, n_fig, n_tab = [], 0, 0
+    for nb in execution.notebooks():
+        page = execution.page_id(nb)
+        path = execution.executed_path(exec_dir, page)
+        if not path.exists():
+            continue
+        for item in figures_of(json.loads(path.read_text(encoding="utf-8"))):
+            if item["kind"] == "figure":
+                n_fig += 1
+                label, href = f"Figure {n_fig}", f"{pathto(page)}#{item['id']}"
+            else:
+                n_tab += 1
+                label, href = f"Table {n_tab}", pathto(page)
+            data = ", ".join(f'<a href="{html.escape(data_href + catalogue.loc[d, "path"])}">{html.escape(d)}</a>'
+                             for d in item["datasets"] if d in catalogue.index)
+            rows.append(f'<tr><td>{label}</td><td><a href="{html.escape(href)}">{html.escape(item["title"])}</a></td>'
+                        f"<td>{html.escape(page.split('/')[-1])}</td><td>{data}</td>"
+                        f"<td>{html.escape(_status_mix(catalogue, item['datasets']))}</td></tr>")
+    return ('<table class="thesis-table"><caption>Figures and tables of the book, in reading order</caption>'
+            '<thead><tr><th scope="col">No.</th><th scope="col">Title</th><th scope="col">Page</th>'
+            '<th scope="col">Data</th><th scope="col">Status of the rows in its datasets</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table><p>{n_fig} figures and {n_tab} tables.</p>")
+
+
+def _status_mix(catalogue, names: list[str]) -> str:
+    names = [n for n in names if n in catalogue.index]
+    if not names:
+        return ""
+    counts = catalogue.loc[names, list(datasets.STATUS_LABELS.values())].sum()
+    return "; ".join(f"{label} {int(n)}" for label, n in counts.items() if n)

@@ -20,6 +20,7 @@ from .offline import javascript_bundle
 
 BUNDLE = "vega-bundle.js"
 STATS_MARKER = "<!-- thesis-execution-statistics -->"
+FIGURES_MARKER = "<!-- thesis-figure-list -->"
 
 
 def _bundle_cache() -> Path:
@@ -95,6 +96,8 @@ def _data_links(app, pagename, templatename, context, doctree) -> None:
             order = {execution.page_id(nb): i for i, nb in enumerate(execution.notebooks())}
             recs = sorted((r for r in recs if r.page in order), key=lambda r: order[r.page])
             body = body.replace(STATS_MARKER, pageinfo.statistics_table(recs, lambda p: context["pathto"](p)))
+        if FIGURES_MARKER in body:
+            body = body.replace(FIGURES_MARKER, pageinfo.figure_list(exec_dir, lambda p: context["pathto"](p), data_href))
     context["body"] = body
 
 
@@ -105,9 +108,16 @@ class ExecutionStatistics(Directive):
         return [nodes.raw("", STATS_MARKER, format="html")]
 
 
+class FigureList(Directive):
+    """``{figure-list}``: replaced at page-writing time by the list of figures and tables."""
+
+    def run(self):
+        return [nodes.raw("", FIGURES_MARKER, format="html")]
+
+
 def _always_reread(app, env, added, changed, removed):
-    """The statistics page depends on every run, which Sphinx cannot see: re-read it each build."""
-    return [doc for doc in env.found_docs if doc.endswith("about/execution")]
+    """These pages depend on every run, which Sphinx cannot see: re-read them each build."""
+    return [doc for doc in env.found_docs if doc.endswith(("about/execution", "about/figures"))]
 
 
 def setup(app):
@@ -118,4 +128,5 @@ def setup(app):
     app.connect("html-page-context", _data_links)
     app.connect("env-get-outdated", _always_reread)
     app.add_directive("execution-statistics", ExecutionStatistics)
+    app.add_directive("figure-list", FigureList)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
