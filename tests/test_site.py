@@ -195,3 +195,9 @@ def test_pages_pass_axe_and_charts_become_interactive_offline(site):
     assert not any(serious.values()), {k: v for k, v in serious.items() if v}
     firms_page = result["charts"][base + FIRMS_PAGE]
     assert firms_page["figures"] >= 4 and firms_page["interactive"] == firms_page["figures"]
+
+
+def test_platform_names_are_text_not_links(site):
+    # MyST's linkify would turn "Alibaba.com" into a link to that host on every page.
+    pages = [p for p in site[0].rglob("*.html") if "_static" not in p.parts]
+    assert not [p.name for p in pages if 'href="http://Alibaba.com"' in p.read_text(encoding="utf-8")]
