@@ -88,6 +88,11 @@ TOPIC_TITLES = {
     "ice_alibaba_cooperation": "ICE, Alibaba and other marketplaces",
     "italy_b2b_export": "Italy's B2B online exports",
     "made_in_italy_pavilion": "The Made in Italy pavilion on Alibaba.com",
+    "tmall_italian_gmv": "Italian brands' flagship stores on Tmall",
+    "antitrust_fine": "The 2021 antitrust fine on Alibaba Group",
+    "china_retail_consumers": "Annual active consumers on Alibaba's China retail marketplaces",
+    "online_trade_shows": "Alibaba.com's online trade shows",
+    "ipr_protection": "Alibaba's intellectual property protection",
 }
 STATUS_COLOURS = {"verified_primary": FOCUS, "verified_secondary": PALETTE[4], "derived": PALETTE[2],
                   "thesis_quoted": PALETTE[1], "not_found": MUTED}
@@ -564,6 +569,22 @@ def facts(facts_frame: pd.DataFrame, topic: str) -> pd.DataFrame:
     out["value_text"] = [_fact_text(v, u) for v, u in zip(out.value, out.unit)]
     out["note"] = out.note.fillna("")
     return out
+
+
+def fact_value(facts_frame: pd.DataFrame, topic: str, fact: str, period: str | None = None) -> float:
+    """One fact's value for a page's prose (ready for myst_nb.glue).
+
+    KeyError when the data lack it or hold it as a gap; ValueError when the fact has several periods
+    and none is named, so a page never quotes the wrong year by accident.
+    """
+    rows = facts_frame[(facts_frame.topic == topic) & (facts_frame.fact == fact)]
+    if period is not None:
+        rows = rows[rows.period == period]
+    if len(rows) > 1:
+        raise ValueError(f"{topic} / {fact}: several periods ({', '.join(rows.period)}); name one")
+    if rows.empty or pd.isna(rows.value.iloc[0]):
+        raise KeyError(f"no value for {topic} / {fact}" + (f" / {period}" if period else ""))
+    return float(rows.value.iloc[0])
 
 
 def facts_table(facts_frame: pd.DataFrame, topic: str, caption: str | None = None) -> tables.Table:

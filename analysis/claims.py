@@ -306,3 +306,42 @@ def claims_table(claims: pd.DataFrame, verdict: str | list[str] | None = None,
     return tables.table(rows, COLUMNS, caption=caption,
                         note="Status 'as quoted by the thesis': the claim's words are quoted from the thesis. "
                              "Source: the page the check relied on ('thesis' where none was found).")
+
+
+# --- one sentence per page -------------------------------------------------------------------
+
+#: How each verdict reads in a sentence: (one claim, several claims); "{obj}" names the source the
+#: first time and is "it" after that.
+_VERDICT_VERBS = {
+    "match": ("matches {obj}", "match {obj}"),
+    "match_after_rounding": ("matches {obj} after rounding", "match {obj} after rounding"),
+    "differs": ("differs from {obj}", "differ from {obj}"),
+    "cannot_check": ("cannot be checked", "cannot be checked"),
+}
+
+
+def section_summary(claims: pd.DataFrame, section: str | list[str], where: str = "this section") -> str:
+    """One sentence for a page: how many of a section's numeric claims match, differ or cannot be checked.
+
+    Verdicts with no claim are left out, so the sentence never says "0 differ"; ``where`` names the
+    part of the thesis ("this section", "the thesis's introduction").
+    """
+    facts = summary(select(claims, section=section))
+    total = facts["total"]
+    if total == 0:
+        return f"The thesis states no numeric claim in {where}."
+    present = [v for v in VERDICTS if facts[v]]
+    if total == 1:
+        verb = _VERDICT_VERBS[present[0]][0].format(obj="its source")
+        return f"The thesis makes one numeric claim in {where}, and it {verb}."
+    if len(present) == 1:
+        verb = _VERDICT_VERBS[present[0]][1].format(obj="their source")
+        return f"All {total} numeric claims in {where} {verb}."
+    parts, named = [], False
+    for verdict in present:
+        several = facts[verdict] > 1
+        template = _VERDICT_VERBS[verdict][several]
+        obj = "it" if named else ("their source" if several else "its source")
+        parts.append(f"{facts[verdict]} " + template.format(obj=obj))
+        named = named or "{obj}" in template
+    return f"Of the {total} numeric claims in {where}, " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."

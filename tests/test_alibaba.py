@@ -186,6 +186,24 @@ def test_facts_tables_keep_every_row_and_mark_thesis_values(facts, topic):
         assert "as quoted by the thesis" in html
 
 
+def test_fact_value_reads_one_fact_and_refuses_gaps_and_ambiguity(facts):
+    row = facts[facts.topic == "antitrust_fine"].iloc[0]
+    assert alibaba.fact_value(facts, row.topic, row.fact) == pytest.approx(row.value)
+    shares = facts[facts.fact.str.startswith("combined share")]
+    assert len(shares) > 1  # the same fact in several years: a period must be named
+    with pytest.raises(ValueError):
+        alibaba.fact_value(facts, shares.topic.iloc[0], shares.fact.iloc[0])
+    last = shares.iloc[-1]
+    assert alibaba.fact_value(facts, last.topic, last.fact, last.period) == pytest.approx(last.value)
+    with pytest.raises(KeyError):
+        alibaba.fact_value(facts, "antitrust_fine", "no such fact")
+    # a value emptied into a gap is refused, not read as zero
+    gap = facts.copy()
+    gap.loc[(gap.topic == row.topic) & (gap.fact == row.fact), "value"] = np.nan
+    with pytest.raises(KeyError):
+        alibaba.fact_value(gap, row.topic, row.fact)
+
+
 def test_fact_text_keeps_units():
     assert alibaba._fact_text(13792223, "buyers") == "13,792,223 buyers"
     assert alibaba._fact_text(2399, "USD per year") == "US$2,399 per year"

@@ -171,3 +171,49 @@ def test_summary_tables_cite_the_dataset_without_listing_every_source(data):
         assert "thesis_claims.csv" in table.html
         assert "Source:</strong>" not in table.html
     assert "All claims" in claims.chapter_table(data).text
+
+
+def _stated_counts(text):
+    """Read a section summary back into {verdict: claims}."""
+    def verdict_of(part):
+        if "after rounding" in part:
+            return "match_after_rounding"
+        if "differ" in part:
+            return "differs"
+        return "cannot_check" if "cannot be checked" in part else "match"
+    if text.startswith("The thesis makes one numeric claim"):
+        return {verdict_of(text.split(", and it ", 1)[1]): 1}
+    if text.startswith("All "):
+        return {verdict_of(text): int(text.split()[1])}
+    parts = text.rstrip(".").split(", ", 1)[1].replace(" and ", ", ").split(", ")
+    return {verdict_of(p): int(p.split()[0]) for p in parts}
+
+
+def test_section_summary_counts_each_sections_claims_from_the_raw_file(data):
+    raw = pd.DataFrame(_raw_rows())
+    for section in claims.SECTIONS:
+        expected = raw[raw.section == section].verdict.value_counts().to_dict()
+        text = claims.section_summary(data, section)
+        assert _stated_counts(text) == expected, text
+        if len(expected) > 1:
+            assert text.startswith(f"Of the {sum(expected.values())} numeric claims in this section, ")
+        assert text.endswith(".") and " 0 " not in text
+
+
+def test_section_summary_reads_well_for_one_claim_one_verdict_and_none(data):
+    one = datasets.subset(data, data.claim_id.isin(data[data.section == "1.3"].claim_id[:1]))
+    verdict = one.verdict.iloc[0]
+    text = claims.section_summary(one, "1.3", where="the thesis's section 1.3")
+    assert text.startswith("The thesis makes one numeric claim in the thesis's section 1.3, and it ")
+    assert ("cannot be checked" in text) == (verdict == "cannot_check")
+    same = data[data.section == "1.4"].assign(verdict="differs")
+    assert claims.section_summary(same, "1.4") == \
+        f"All {len(same)} numeric claims in this section differ from their source."
+    none = datasets.subset(data, data.section != "1.4")
+    assert claims.section_summary(none, "1.4") == "The thesis states no numeric claim in this section."
+    mixed = data[data.section == "1.4"].assign(verdict=["match"] + ["cannot_check"] * (len(same) - 1))
+    assert claims.section_summary(mixed, "1.4") == (
+        f"Of the {len(same)} numeric claims in this section, 1 matches its source and "
+        f"{len(same) - 1} cannot be checked.")
+    with pytest.raises(ValueError):
+        claims.section_summary(data, "9.9")

@@ -21,7 +21,7 @@ def test_toc_pages_exist_and_include_the_firms_chapter():
 def test_notebooks_are_found_from_the_toc():
     nbs = execution.notebooks(ROOT)
     assert ROOT / "book/ch1-italy/1-1-economy-and-firms.md" in nbs
-    assert ROOT / "book/intro.md" not in nbs  # plain page, nothing to execute
+    assert ROOT / "book/ch1-italy/index.md" not in nbs  # plain page, nothing to execute
 
 
 def test_a_toc_entry_without_a_file_is_an_error(tmp_path):
