@@ -64,6 +64,7 @@ def statistics_table(records: list[execution.Record], pathto) -> str:
 
 _SPEC = re.compile(r'<figure class="thesis-chart" id="([\w-]+)">.*?<script type="application/json" '
                    r'class="thesis-chart-spec">(.*?)</script>', re.S)
+_DATASET = re.compile(r"\(dataset <code>(\w+)</code>")
 _TABLE = re.compile(r'<table class="thesis-table"><caption>(.*?)</caption>', re.S)
 
 
@@ -82,8 +83,11 @@ def figures_of(notebook_json: dict) -> list[dict]:
                 prov = (spec.get("usermeta") or {}).get("provenance") or {}
                 found.append({"kind": "figure", "id": ident, "title": text,
                               "datasets": [d["name"] for d in prov.get("datasets", [])]})
-            for caption in _TABLE.findall(markup):
-                found.append({"kind": "table", "id": "", "title": html.unescape(caption), "datasets": []})
+            starts = [m for m in _TABLE.finditer(markup)]
+            for i, match in enumerate(starts):  # a table's footer runs up to the next table
+                segment = markup[match.end(): starts[i + 1].start() if i + 1 < len(starts) else len(markup)]
+                found.append({"kind": "table", "id": "", "title": html.unescape(match.group(1)),
+                              "datasets": _DATASET.findall(segment)})
     return found
 
 

@@ -13,7 +13,8 @@ def _notebook_with_chart_and_table():
     chart = charts.finish(alt.Chart(census).mark_bar().encode(x="value:Q"), title="A finding about firms",
                           alt_text="Bars.", data=census)
     html = offline.render(chart.to_dict())["text/html"]
-    table = '<table class="thesis-table"><caption>Table 1. EU &amp; definition</caption></table>'
+    table = ('<table class="thesis-table"><caption>Table 1. EU &amp; definition</caption></table>'
+             '<p class="thesis-data">Data: x (dataset <code>eu_sme_definition</code>, version 1)</p>')
     return {"cells": [{"cell_type": "code", "outputs": [{"data": {"text/html": html}}]},
                       {"cell_type": "code", "outputs": [{"data": {"text/html": [table]}}]}]}
 
@@ -23,7 +24,7 @@ def test_figures_are_found_with_title_id_and_datasets():
     assert [f["kind"] for f in found] == ["figure", "table"]
     assert found[0]["title"] == "A finding about firms" and found[0]["id"].startswith("chart-")
     assert found[0]["datasets"] == ["istat_census_size"]
-    assert found[1]["title"] == "Table 1. EU & definition"
+    assert found[1]["title"] == "Table 1. EU & definition" and found[1]["datasets"] == ["eu_sme_definition"]
 
 
 def test_figure_list_numbers_and_links_every_figure(tmp_path):
