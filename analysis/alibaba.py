@@ -587,6 +587,11 @@ def fact_value(facts_frame: pd.DataFrame, topic: str, fact: str, period: str | N
     return float(rows.value.iloc[0])
 
 
+def fact_values(facts_frame: pd.DataFrame, wanted: dict[str, tuple]) -> dict[str, float]:
+    """Several facts at once: name -> (topic, fact) or (topic, fact, period)."""
+    return {name: fact_value(facts_frame, *where) for name, where in wanted.items()}
+
+
 def facts_table(facts_frame: pd.DataFrame, topic: str, caption: str | None = None) -> tables.Table:
     """A small table of one topic's facts, with status and source per row."""
     return tables.table(

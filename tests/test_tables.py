@@ -23,3 +23,12 @@ def test_plain_table_links_a_column():
     html = tables.plain(frame, [tables.Column("name", "Name"), tables.Column("n", "N", "{:,}")], "c",
                         links={"name": "href"})._repr_html_()
     assert '<a href="x.csv"' in html and "12,345" in html
+
+
+def test_prose_numbers_become_plain_python():
+    import numpy as np
+
+    from analysis import prose
+
+    assert type(prose.plain(np.float64(1.5))) is float and type(prose.plain(np.int64(3))) is int
+    assert prose.plain("text") == "text" and prose.plain(True) is True
