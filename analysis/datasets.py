@@ -280,8 +280,12 @@ def catalogue(root: Path | str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def validate_all(root: Path | str | None = None) -> list[str]:
-    """Every problem in the package, one line each (empty when the package is clean)."""
+def validate_all(root: Path | str | None = None, domain: bool = True) -> list[str]:
+    """Every problem in the package, one line each (empty when the package is clean).
+
+    Schemas first; when every file is well-formed, the domain checks (sums, orders) of
+    ``analysis.checks`` too.
+    """
     problems = []
     try:
         pkg = package(root)
@@ -294,6 +298,10 @@ def validate_all(root: Path | str | None = None) -> list[str]:
             problems.append(str(err))
         except KeyError as err:
             problems.append(f"{pkg.root / 'datapackage.json'}: resource '{name}' lacks {err}")
+    if domain and not problems:
+        from . import checks  # here, not at the top: checks itself loads through this module
+
+        problems = checks.run_all(pkg.root)
     return problems
 
 

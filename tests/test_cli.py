@@ -40,7 +40,9 @@ def test_errors_are_one_line_unless_verbose(tmp_path):
 
 def test_run_on_a_modified_copy_leaves_data_untouched(data_copy, tmp_path):
     before = _hash(DATA)
+    # a revision that keeps the shares adding up to 100 (validate checks the sum)
     rewrite(data_copy / "istat_census_size.csv", ",79.5,", ",80.5,")
+    rewrite(data_copy / "istat_census_size.csv", ",18.2,", ",17.2,")
     out = tmp_path / "runs"
     proc = _cli("run", "--data", str(data_copy), "--only", "1-1-economy-and-firms", "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -51,6 +53,7 @@ def test_run_on_a_modified_copy_leaves_data_untouched(data_copy, tmp_path):
     status = _cli("status", "--data", str(data_copy), "--out", str(out))
     assert "current  book/ch1-italy/1-1-economy-and-firms" in status.stdout
     rewrite(data_copy / "istat_census_size.csv", ",80.5,", ",81.5,")
+    rewrite(data_copy / "istat_census_size.csv", ",17.2,", ",16.2,")
     status = _cli("status", "--data", str(data_copy), "--out", str(out))
     assert "stale    book/ch1-italy/1-1-economy-and-firms  (input changed:" in status.stdout
     assert "istat_census_size.csv" in status.stdout

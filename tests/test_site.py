@@ -117,7 +117,11 @@ def test_changing_one_csv_reruns_only_its_readers_and_shows_the_new_number(site)
     census = datasets.load("istat_census_size", data)
     old = firms.census_value(census, 2018, "3-9", "share_of_firms")
     new = old + 1.2
+    small = firms.census_value(census, 2018, "10-49", "share_of_firms")
     rewrite(data / "istat_census_size.csv", f"2018,3-9,share_of_firms,{old},", f"2018,3-9,share_of_firms,{new:.1f},")
+    # keep the shares adding up to 100, as a real revision would (validate checks the sum)
+    rewrite(data / "istat_census_size.csv", f"2018,10-49,share_of_firms,{small},",
+            f"2018,10-49,share_of_firms,{small - 1.2:.1f},")
     lines: list[str] = []
     build.build(data_dir=data, out=html, say=lines.append)
     ran = [ln for ln in lines if ln.strip().startswith("[")]
