@@ -121,7 +121,7 @@ def revenue(annual: pd.DataFrame) -> pd.DataFrame:
     ``like_for_like`` is true only when both years are audited (FY2010-FY2011 include Alipay).
     """
     out = annual.sort_values("fiscal_year").copy()
-    out.attrs = dict(annual.attrs)
+    datasets.with_provenance(out, annual)
     out["fiscal_year_end"] = out.fiscal_year_end.astype(str)  # dates are not JSON; charts embed the data
     out["revenue_bn"] = out.value / 1000
     out["fy_label"] = out.fiscal_year.map(fy)
@@ -188,7 +188,7 @@ def then_and_now(annual: pd.DataFrame, cutoff: int = THESIS_CUTOFF) -> pd.DataFr
     then = data[data.fiscal_year <= cutoff].assign(view=f"What the thesis could see (to {fy(cutoff)})")
     now = data.assign(view=f"With the newest data (to {fy(data.fiscal_year.max())})")
     out = pd.concat([then, now], ignore_index=True)
-    out.attrs = dict(annual.attrs)
+    datasets.with_provenance(out, annual)
     return out
 
 
@@ -290,7 +290,7 @@ def segment_table(segment: pd.DataFrame) -> pd.DataFrame:
     labels = [SEGMENT_LABELS.get(s, "Total revenue (sum of segments)") for s in out.index]
     out["label"] = ["\u2003" * int(d) + ("of which " if d else "") + lab for d, lab in zip(depth, labels)]
     out = out.reset_index(names="segment").rename(columns={y: f"fy{y}" for y in years})
-    out.attrs = dict(segment.attrs)
+    datasets.with_provenance(out, segment)
     return out
 
 
@@ -453,7 +453,7 @@ def december_shares_chart(dq: pd.DataFrame, quarter: str = "2020Q4") -> alt.Char
         rec.update(segment=seg, label=SEGMENT_LABELS[seg])
         records.append(rec)
     data = pd.DataFrame(records)
-    data.attrs = dict(dq.attrs)
+    datasets.with_provenance(data, dq)
     data["status_label"] = charts.status_label(data.status)
     data["highlight"] = np.where(data.segment == WHOLESALE, "Alibaba.com", "Other segments")
     data["zero"] = 0.0
@@ -497,7 +497,7 @@ def wholesale_share(wholesale: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFra
     """Alibaba.com's revenue with its share of group revenue, derived here: see ``SHARE_FORMULA``."""
     total = annual.set_index("fiscal_year").value
     out = wholesale.sort_values("fiscal_year").copy()
-    out.attrs = dict(wholesale.attrs)
+    datasets.with_provenance(out, wholesale)
     out["fy_label"] = out.fiscal_year.map(fy)
     out["revenue_bn"] = out.value / 1000
     out["group_revenue"] = out.fiscal_year.map(total)
@@ -610,7 +610,7 @@ def status_mix(facts_frame: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
     out = rows.groupby(["topic", "status"]).size().rename("facts").reset_index()
     out["topic_label"] = out.topic.map(TOPIC_TITLES).fillna(out.topic)
     out["status_label"] = charts.status_label(out.status)
-    out.attrs = dict(facts_frame.attrs)
+    datasets.with_provenance(out, facts_frame)
     return out
 
 

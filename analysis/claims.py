@@ -87,7 +87,7 @@ def verdict_counts(claims: pd.DataFrame, by: str = "section") -> pd.DataFrame:
     counts["verdict_label"] = counts.verdict.map(VERDICTS)
     counts["verdict_rank"] = counts.verdict.map({v: i for i, v in enumerate(VERDICTS)})
     counts["group_label"] = counts[by].map(SECTIONS) if by == "section" else counts[by]
-    counts.attrs = dict(claims.attrs)
+    datasets.with_provenance(counts, claims)
     return counts
 
 

@@ -252,11 +252,15 @@ def _check_foreign_keys(pkg: Package, res: dict, path: Path, rows) -> None:
                 raise DataError(path, f"'{rec[col]}' is not a {ref['fields'][0]} in {ref['resource']}", line, col)
 
 
+def with_provenance(out: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """Give a frame derived from ``source`` its dataset metadata (attrs), so charts and tables can cite it."""
+    out.attrs = dict(source.attrs)
+    return out
+
+
 def subset(frame: pd.DataFrame, mask) -> pd.DataFrame:
     """Filter rows but keep the dataset metadata (attrs) that lets a chart or table cite them."""
-    out = frame.loc[mask].copy()
-    out.attrs = dict(frame.attrs)
-    return out
+    return with_provenance(frame.loc[mask].copy(), frame)
 
 
 def sources(root: Path | str | None = None) -> dict[str, dict]:

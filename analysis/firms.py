@@ -39,7 +39,7 @@ def definition_table(definition: pd.DataFrame) -> pd.DataFrame:
     order = [c for c in ("micro", "small", "medium") if c in wide.index]
     out = wide.loc[order].join(first).reset_index()
     out["category"] = out.category.str.capitalize()
-    out.attrs = dict(definition.attrs)
+    datasets.with_provenance(out, definition)
     return out
 
 
@@ -56,7 +56,7 @@ def italy_vs_eu(sme: pd.DataFrame, year: int = 2017) -> pd.DataFrame:
     out = pd.concat([near, latest]).assign(measure_label=lambda d: d.measure.map(measures))
     out["group"] = out.area + " " + out.year.astype(str)
     out["status_label"] = charts.status_label(out.status)
-    out.attrs = dict(sme.attrs)
+    datasets.with_provenance(out, sme)
     return out.sort_values(["measure", "year_num", "area"])
 
 
@@ -270,7 +270,7 @@ def sector_shares(structure: pd.DataFrame) -> pd.DataFrame:
     out["sector_label"] = out.sector.map(SECTOR_LABELS)
     out["status_label"] = charts.status_label(out.status)
     out["order"] = out.sector.map({k: i for i, k in enumerate(SECTOR_LABELS)})
-    out.attrs = dict(structure.attrs)
+    datasets.with_provenance(out, structure)
     return out
 
 

@@ -41,11 +41,6 @@ ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "si
             8: "eighth", 9: "ninth", 10: "tenth"}
 
 
-def _with_attrs(out: pd.DataFrame, *frames: pd.DataFrame) -> pd.DataFrame:
-    out.attrs = dict(frames[0].attrs)
-    return out
-
-
 def ordinal(n: int) -> str:
     """'fourth' for 4: for prose glued from the data."""
     return ORDINALS.get(int(n), f"{int(n)}th")
@@ -226,7 +221,7 @@ def known_ranks(allianz: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out = out[out.known].copy()
     out["edition_label"] = out.edition.astype(str)
-    return _with_attrs(out, allianz)
+    return datasets.with_provenance(out, allianz)
 
 
 def segments(points: pd.DataFrame, column: str = "rank") -> pd.DataFrame:
@@ -240,7 +235,7 @@ def segments(points: pd.DataFrame, column: str = "rank") -> pd.DataFrame:
                 seg = f"{risk}|{a.edition}"
                 pieces += [dict(a, segment=seg), dict(b, segment=seg)]
     out = pd.DataFrame(pieces, columns=list(points.columns) + ["segment"])
-    return _with_attrs(out, points)
+    return datasets.with_provenance(out, points)
 
 
 def gap_labels(allianz: pd.DataFrame, editions) -> pd.DataFrame:
@@ -698,7 +693,7 @@ def _tree(frame: pd.DataFrame, top: str) -> pd.DataFrame:
         parts.append(p.to_frame().T.assign(label=p.risk_type, part_of=top))
         kids = frame[frame.group == p.risk_type]
         parts.append(kids.assign(label="↳ " + kids.risk_type, part_of=kids.group))
-    return _with_attrs(pd.concat(parts, ignore_index=True), frame)
+    return datasets.with_provenance(pd.concat(parts, ignore_index=True), frame)
 
 
 def risk_types_table(risk_types: pd.DataFrame) -> tables.Table:
@@ -726,7 +721,7 @@ def international_risks_table(international: pd.DataFrame) -> tables.Table:
 def barriers_table(barriers: pd.DataFrame) -> tables.Table:
     order = {"Internal": 0, "External": 1}
     data = barriers.sort_values("barrier_group", key=lambda s: s.map(order), kind="stable")
-    data = _with_attrs(data.assign(group_label=data.barrier_group + " barrier"), barriers)
+    data = datasets.with_provenance(data.assign(group_label=data.barrier_group + " barrier"), barriers)
     return tables.table(
         data, [tables.Column("group_label", "Group"), tables.Column("barrier", "Barrier"),
                tables.Column("description", "What it covers (paraphrase)")],
@@ -746,7 +741,7 @@ def iso_process(iso: pd.DataFrame) -> pd.DataFrame:
                            ("basis" if k == "basis" else "throughout"))
                           for k, o, s in zip(out.kind, out.step_order, out.step)]
     out["part_of"] = out.parent_step.fillna("")
-    return _with_attrs(out.reset_index(drop=True), iso)
+    return datasets.with_provenance(out.reset_index(drop=True), iso)
 
 
 def iso_process_table(iso: pd.DataFrame) -> tables.Table:

@@ -345,7 +345,7 @@ def italy_china_chart(istat: pd.DataFrame, flows: tuple[str, ...] = ("exports", 
 def istat_table(istat: pd.DataFrame) -> pd.DataFrame:
     """Every ISTAT row, in period order, with readable labels; gaps and part-years kept."""
     out = istat.copy()
-    out.attrs = dict(istat.attrs)
+    datasets.with_provenance(out, istat)
     out["period_label"] = out.period.map(period_label)
     out["flow_label"] = out.flow.map(ISTAT_FLOWS)
     out["basis"] = [_basis(r) for r in out.itertuples()]
@@ -385,7 +385,7 @@ def mirror(istat: pd.DataFrame, gacc: pd.DataFrame) -> pd.DataFrame:
     out["status_label"] = charts.status_label(out.status)
     out["label"] = [("not available" if pd.isna(v) else f"{v:.1f}") + ("*" if st == "derived" else "")
                     for v, st in zip(out.value, out.status)]
-    out.attrs = dict(gacc.attrs)
+    datasets.with_provenance(out, gacc)
     return out
 
 
@@ -449,7 +449,7 @@ def then_and_now(istat: pd.DataFrame, cutoff: int = 2020, flows: tuple[str, ...]
     now = data.assign(view=f"With the newest data (to {last})")
     out = pd.concat([then, now], ignore_index=True)
     out["run"] = out.view + "|" + out.run.astype(str)
-    out.attrs = dict(istat.attrs)
+    datasets.with_provenance(out, istat)
     return out
 
 
@@ -637,7 +637,7 @@ def level_shift_chart(istat: pd.DataFrame, result: pd.DataFrame) -> alt.FacetCha
 def crossborder(ecom: pd.DataFrame) -> pd.DataFrame:
     """Every edition's values with readable labels; gaps kept (status not_found)."""
     out = ecom.copy()
-    out.attrs = dict(ecom.attrs)
+    datasets.with_provenance(out, ecom)
     out["edition_label"] = out.edition.map(EDITIONS)
     out["kind_label"] = np.select(
         [out.status == "not_found", (out.kind == "estimate") & (out.status == "derived"), out.kind == "estimate"],
@@ -715,7 +715,7 @@ def crossborder_table(ecom: pd.DataFrame) -> pd.DataFrame:
     out = crossborder(ecom)
     order = {e: i for i, e in enumerate(EDITIONS)}
     out = out.sort_values(["edition", "year"], key=lambda s: s.map(order) if s.name == "edition" else s)
-    out.attrs = dict(ecom.attrs)
+    datasets.with_provenance(out, ecom)
     return out
 
 
@@ -830,7 +830,7 @@ def crossborder_growth_chart(ecom: pd.DataFrame, result: pd.DataFrame) -> alt.La
 def online_retail_chart(retail: pd.DataFrame) -> alt.HConcatChart:
     """Online retail sales (total and physical goods) and the physical-goods share of all retail."""
     data = retail.copy()
-    data.attrs = dict(retail.attrs)
+    datasets.with_provenance(data, retail)
     data["measure_label"] = data.measure.map(RETAIL_LABELS)
     data["year_label"] = data.year.astype(str)
     data["status_label"] = charts.status_label(data.status)
