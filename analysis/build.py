@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import execution
+from . import execution, validate
 from .execution import ROOT
 
 import os
@@ -39,7 +39,7 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
     data_dir = Path(data_dir or datasets.data_dir()).resolve()
     out = Path(out or BUILD / "html")
     start = time.perf_counter()
-    problems = datasets.validate_all(data_dir)
+    problems = validate.problems(data_dir)
     if problems:
         raise BuildError("the data package has errors:\n  " + "\n  ".join(problems))
     exec_dir = BUILD / "exec" if data_dir == datasets.DEFAULT_DATA_DIR.resolve() else BUILD / "exec-other-data"

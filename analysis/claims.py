@@ -12,8 +12,11 @@ from urllib.parse import urlparse
 import altair as alt
 import pandas as pd
 
-from . import charts, datasets, tables
-from .charts import finish, tooltip
+from . import datasets
+from .common import style as charts
+from .common import tables
+from .common.words import number_word
+from .common.style import finish, tooltip
 
 #: Thesis sections in reading order, with the short labels used on the chart.
 SECTIONS = {
@@ -54,10 +57,6 @@ KINDS = {
     "outdated": "out of date or overstated",
     "vintage": "minor gap from a data revision",
 }
-
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
-                 8: "eight", 9: "nine", 10: "ten"}
-
 
 def chapter_of(section: str) -> str:
     """'1.2' -> 'Chapter 1'; the introduction and conclusion are their own groups."""
@@ -177,7 +176,7 @@ def _claim_number(claim_id: str) -> int:
 def one_in(share: float) -> str:
     """'one claim in five' for a share of about 20%; words up to ten, digits beyond."""
     n = round(100 / share)
-    return f"one claim in {_NUMBER_WORDS.get(n, str(n))}"
+    return f"one claim in {number_word(n)}"
 
 
 # --- the chart -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from . import datasets, execution
+from . import datasets, execution, validate
 from .execution import ROOT
 
 
@@ -50,7 +50,7 @@ def _out_dir(data: Path, out: Path | None) -> Path:
 
 def cmd_validate(args) -> int:
     root = (args.data or datasets.data_dir()).resolve()
-    problems = datasets.validate_all(root)
+    problems = validate.problems(root)
     for line in problems:
         print(line, file=sys.stderr)
     if problems:

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Where the data package lives unless THESIS_DATA_DIR points elsewhere (``run --data``).
+#: The book's own data package. Another folder is passed explicitly (``root=``); only the process
+#: boundary (the CLI, a notebook's first cell through ``analysis.page.start``) reads the environment.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 STATUSES = ("verified_primary", "verified_secondary", "derived", "thesis_quoted", "not_found")
 STATUS_LABELS = {
@@ -44,8 +44,9 @@ class DataError(ValueError):
         self.path, self.row, self.column = str(path), row, column
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("THESIS_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+def data_dir(root: Path | str | None = None) -> Path:
+    """The data folder to read: ``root`` when given, else the book's own ``data/``."""
+    return Path(root or DEFAULT_DATA_DIR).resolve()
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,13 @@ class Package:
     def names(self) -> list[str]:
         return [r["name"] for r in self.descriptor.get("resources", [])]
 
+    def load(self, name: str) -> pd.DataFrame:
+        """``load(name, root)`` for this package: what a page calls (``data.load("allianz_italy")``)."""
+        return load(name, self.root)
+
 
 def package(root: Path | str | None = None) -> Package:
-    root = Path(root).resolve() if root else data_dir()
+    root = data_dir(root)
     return _package(root, _mtime(root / "datapackage.json"))
 
 
@@ -232,7 +237,8 @@ def load(name: str, root: Path | str | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[f["name"] for f in res["schema"]["fields"]])
     if name != "sources":
         _check_foreign_keys(pkg, res, path, rows)
-    frame.attrs.update(resource=res, path=str(path), package_version=pkg.descriptor.get("version"))
+    frame.attrs.update(resource=res, path=str(path), root=str(pkg.root),
+                       package_version=pkg.descriptor.get("version"))
     return frame
 
 
@@ -284,31 +290,6 @@ def catalogue(root: Path | str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def validate_all(root: Path | str | None = None, domain: bool = True) -> list[str]:
-    """Every problem in the package, one line each (empty when the package is clean).
-
-    Schemas first; when every file is well-formed, the domain checks (sums, orders) of
-    ``analysis.checks`` too.
-    """
-    problems = []
-    try:
-        pkg = package(root)
-    except DataError as err:
-        return [str(err)]
-    for name in pkg.names:
-        try:
-            load(name, pkg.root)
-        except DataError as err:
-            problems.append(str(err))
-        except KeyError as err:
-            problems.append(f"{pkg.root / 'datapackage.json'}: resource '{name}' lacks {err}")
-    if domain and not problems:
-        from . import checks  # here, not at the top: checks itself loads through this module
-
-        problems = checks.run_all(pkg.root)
-    return problems
-
-
 # --- who read what: the build uses this to know a notebook's inputs --------------------------
 
 def descriptor_hash(root: Path | str, name: str) -> str | None:
@@ -322,8 +303,17 @@ def descriptor_hash(root: Path | str, name: str) -> str | None:
     return hashlib.sha256(json.dumps(res, sort_keys=True).encode()).hexdigest()
 
 
+#: Where to log every file read (set by ``record_reads``; the executor gives each notebook its own).
+_READ_LOG: Path | None = None
+
+
+def record_reads(log: Path | str | None) -> None:
+    """Log every file ``load`` reads to ``log``: the build re-runs a page when one of them changes."""
+    global _READ_LOG
+    _READ_LOG = Path(log) if log else None
+
+
 def _record_read(path: Path | str) -> None:
-    log = os.environ.get("THESIS_READ_LOG")
-    if log:
-        with open(log, "a", encoding="utf-8") as handle:
+    if _READ_LOG:
+        with open(_READ_LOG, "a", encoding="utf-8") as handle:
             handle.write(f"{path}\n")

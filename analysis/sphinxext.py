@@ -16,7 +16,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 
 from . import datasets, execution, pageinfo
-from .offline import javascript_bundle
+from .common.render import javascript_bundle
 
 BUNDLE = "vega-bundle.js"
 STATS_MARKER = "<!-- thesis-execution-statistics -->"
@@ -42,7 +42,7 @@ def _write_static(app, exception) -> None:
     shutil.copyfile(cache, static / BUNDLE)
     _proper_redirect(Path(app.outdir), app.config.master_doc, app.config.html_title or app.config.project)
     _label_toggles(Path(app.outdir))
-    source = datasets.data_dir()
+    source = datasets.data_dir(os.environ.get("THESIS_DATA_DIR"))  # set by the build (process boundary)
     target = static / "data"
     if target.exists():
         shutil.rmtree(target)

@@ -1,6 +1,6 @@
 """Domain checks: sums and orders that a schema cannot express."""
 
-from analysis import checks, datasets
+from analysis import checks, datasets, validate
 from conftest import DATA, rewrite
 
 
@@ -10,7 +10,7 @@ def test_the_real_package_passes_every_check():
 
 def test_a_mistyped_share_breaks_the_census_sum(data_copy):
     rewrite(data_copy / "istat_census_size.csv", "2018,3-9,share_of_firms,79.5,", "2018,3-9,share_of_firms,97.5,")
-    problems = datasets.validate_all(data_copy)
+    problems = validate.problems(data_copy)
     assert len(problems) == 1
     assert "istat_census_size.csv, rows" in problems[0] and "share_of_firms for 2018 adds to 118.0" in problems[0]
 
@@ -29,5 +29,5 @@ def test_a_rank_with_a_larger_share_than_the_one_above(data_copy):
 
 def test_checks_wait_for_well_formed_files(data_copy):
     rewrite(data_copy / "istat_census_size.csv", ",79.5,%,", ",79.5,pct,")
-    problems = datasets.validate_all(data_copy)
+    problems = validate.problems(data_copy)
     assert len(problems) == 1 and "column 'unit'" in problems[0]

@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import datasets
+from analysis import datasets, validate
 from analysis.datasets import DataError
 from conftest import DATA, rewrite
 
@@ -26,7 +26,7 @@ def test_every_resource_loads_and_is_typed():
 
 
 def test_validate_all_is_clean_on_the_real_package():
-    assert datasets.validate_all(DATA) == []
+    assert validate.problems(DATA) == []
 
 
 def test_every_value_has_source_status_and_unit():
@@ -138,7 +138,7 @@ def test_unknown_resource_lists_known_ones():
 
 def test_broken_descriptor_is_reported(data_copy):
     (data_copy / "datapackage.json").write_text("{ not json", encoding="utf-8")
-    problems = datasets.validate_all(data_copy)
+    problems = validate.problems(data_copy)
     assert len(problems) == 1 and "datapackage.json" in problems[0] and "invalid JSON" in problems[0]
 
 
@@ -147,7 +147,7 @@ def test_validate_all_lists_each_broken_file(data_copy):
     descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
     other = next(r for r in descriptor["resources"] if r["name"] not in ("sources", "istat_census_size"))
     (data_copy / other["path"]).write_text("wrong,header\n", encoding="utf-8")
-    problems = datasets.validate_all(data_copy)
+    problems = validate.problems(data_copy)
     assert len(problems) == 2
     assert any("istat_census_size.csv" in p and "'unit'" in p for p in problems)
     assert any(other["path"] in p and "row 1" in p for p in problems)

@@ -30,7 +30,7 @@ def render(spec: dict) -> dict:
     meta = spec.get("usermeta") or {}
     alt_text = spec.get("description") or ""
     if not alt_text:
-        raise ValueError("chart has no alt text: finish it with charts.finish(..., alt_text=...)")
+        raise ValueError("chart has no alt text: finish it with style.finish(..., alt_text=...)")
     svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
     png = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
     return {
@@ -42,7 +42,7 @@ def render(spec: dict) -> dict:
 
 def _figure_html(spec: dict, svg: str, alt_text: str, meta: dict) -> str:
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-    ident = "chart-" + hashlib.sha1(spec_json.encode()).hexdigest()[:10]
+    ident = "fig-" + meta["name"] if meta.get("name") else "chart-" + hashlib.sha1(spec_json.encode()).hexdigest()[:10]
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return (
         f'<figure class="thesis-chart" id="{ident}">'

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import charts, datasets
-from .offline import footer_html
+from .. import datasets
+from . import style
+from .render import footer_html
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,26 @@ class Table:
         return self.text
 
 
-def table(frame: pd.DataFrame, columns: list[Column], caption: str, note: str | None = None) -> Table:
-    """Rows of a dataset, each with its status mark and a one-click source."""
-    registry = datasets.sources()
+def table(frame: pd.DataFrame, columns: list[Column], caption: str, note: str | None = None,
+          name: str | None = None) -> Table:
+    """Rows of a dataset, each with its status mark and a one-click source.
+
+    ``name`` is the table's stable identity: its anchor is ``tab-<name>`` (see ``style.finish``).
+    """
+    registry = datasets.sources(frame.attrs.get("root"))
     extra = []
     for _, row in frame.iterrows():
         label = datasets.STATUS_LABELS.get(row["status"], row["status"])
         extra.append([f'<td><span class="status-mark status-{row["status"]}">{html.escape(label)}</span></td>',
                       f"<td>{_source_cell(registry.get(row['source_id']))}</td>"])
-    return _render(frame, columns, caption, ["Status", "Source"], extra, charts.provenance([frame]), note)
+    return _render(frame, columns, caption, ["Status", "Source"], extra, style.provenance([frame]), note, name)
 
 
 def numbers(frame: pd.DataFrame, columns: list[Column], caption: str, data: pd.DataFrame,
-            note: str | None = None) -> Table:
+            note: str | None = None, name: str | None = None) -> Table:
     """A table of computed results (a model's output), cited to the dataset it was computed from."""
-    return _render(frame, columns, caption, [], [[] for _ in range(len(frame))], charts.provenance([data]), note)
+    return _render(frame, columns, caption, [], [[] for _ in range(len(frame))], style.provenance([data]), note,
+                   name)
 
 
 def plain(frame: pd.DataFrame, columns: list[Column], caption: str, links: dict[str, str] | None = None) -> Table:
@@ -68,12 +74,13 @@ def _link_cell(text, url: str) -> str:
     return f'<a href="{html.escape(str(url))}" class="reference external">{html.escape(str(text))}</a>'
 
 
-def _render(frame, columns, caption, extra_heads, extra_cells, prov, note) -> Table:
+def _render(frame, columns, caption, extra_heads, extra_cells, prov, note, name=None) -> Table:
     body = []
     for (_, row), extra in zip(frame.iterrows(), extra_cells):
         body.append("<tr>" + "".join(_cell(row[c.name], c.fmt) for c in columns) + "".join(extra) + "</tr>")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in [c.header for c in columns] + extra_heads)
-    markup = (f'<table class="thesis-table"><caption>{html.escape(caption)}</caption>'
+    ident = f' id="tab-{html.escape(name)}"' if name else ""
+    markup = (f'<table class="thesis-table"{ident}><caption>{html.escape(caption)}</caption>'
               f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
               f'<div class="thesis-table-footer">{footer_html(prov, note)}</div>')
     return Table(markup, caption + "\n" + frame[[c.name for c in columns]].to_string(index=False))

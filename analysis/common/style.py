@@ -1,18 +1,20 @@
 """The house style every chart shares, and the footer that ties a chart to its data.
 
 A chart is finished with :func:`finish`: a title that states the finding, alt text, and the
-datasets it was drawn from. The offline renderer (``analysis.offline``) turns that metadata into
+datasets it was drawn from. The offline renderer (``analysis.common.render``) turns that metadata into
 the source line under the chart.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterable
 
 import altair as alt
 import pandas as pd
 
-from . import datasets
+from .. import datasets
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -39,10 +41,17 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
-def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str,
+def finish(chart: alt.TopLevelMixin, *, name: str, title: str, alt_text: str,
            data: pd.DataFrame | Iterable[pd.DataFrame], subtitle: str | None = None,
            note: str | None = None) -> alt.TopLevelMixin:
-    """Give a chart its finding-title, alt text and provenance (read by the offline renderer)."""
+    """Give a chart its finding-title, alt text and provenance (read by the offline renderer).
+
+    ``name`` is the figure's stable identity ("alibaba-revenue"): its anchor on the page is
+    ``fig-<name>`` whatever the data or the order of figures, so a cited address keeps working.
+    The function that called ``finish`` is recorded as the code that drew the figure.
+    """
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+        raise ValueError(f"figure name {name!r}: use lower-case words joined by hyphens")
     frames = [data] if isinstance(data, pd.DataFrame) else list(data)
     params = {"text": wrap(title, 62)}
     if subtitle:
@@ -50,8 +59,27 @@ def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str,
     return chart.properties(
         title=alt.TitleParams(**params),
         description=alt_text,
-        usermeta={"provenance": provenance(frames), "note": note},
+        usermeta={"name": name, "code": caller(), "provenance": provenance(frames), "note": note},
     )
+
+
+def caller(depth: int = 2) -> str:
+    """'analysis.alibaba.figures.revenue': the function that asked for a figure or table."""
+    frame = inspect.stack()[depth].frame
+    return f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}"
+
+
+def then_and_now(data: pd.DataFrame, panel, label, **props) -> alt.HConcatChart:
+    """Two panels on one shared scale: the thesis's view (``view == "then"``) beside today's.
+
+    ``data`` comes from ``common.lines.then_and_now``; ``panel(frame)`` draws one panel and
+    ``label(view, last_period)`` names it from the data, so no year is typed.
+    """
+    last = {"then": data.attrs["last_seen"], "now": data.attrs["newest"]}
+    panels = [panel(data[data.view == v]).properties(
+                  title=alt.TitleParams(label(v, last[v]), fontSize=12, fontWeight="normal"), **props)
+              for v in ("then", "now")]
+    return alt.hconcat(*panels).resolve_scale(y="shared")
 
 
 def wrap(text: str, width: int) -> list[str] | str:
@@ -64,7 +92,7 @@ def wrap(text: str, width: int) -> list[str] | str:
 
 def provenance(frames: Iterable[pd.DataFrame]) -> dict:
     """Datasets (name, version, date) and the sources of the rows actually drawn."""
-    registry = datasets.sources()
+    frames = list(frames)
     used, sets = [], []
     for frame in frames:
         res = frame.attrs.get("resource", {})
@@ -75,6 +103,7 @@ def provenance(frames: Iterable[pd.DataFrame]) -> dict:
             used.extend(s for s in frame["source_id"].dropna().unique() if s not in used)
     if not sets:
         raise ValueError("finish() needs data loaded with datasets.load() so the chart can cite it")
+    registry = datasets.sources(next((f.attrs["root"] for f in frames if f.attrs.get("root")), None))
     srcs = [_source_entry(registry[s]) for s in used]
     return {"datasets": sets, "sources": srcs}
 
