@@ -1,8 +1,9 @@
-"""The tested code behind the companion book: data loading, transforms, models and charts.
+"""The tested code behind the companion book.
 
-Pages call it; a page holds no logic that another page repeats. Modules are named by domain
-(``firms``, ``trade``, ``alibaba``, ``risk``) plus the shared ``datasets``, ``charts``, ``tables``
-and ``offline``; ``execution`` and ``build`` make the book.
+Data flow one way: CSV -> ``datasets`` (validated, with metadata) -> a theme's ``data`` (tidy frames,
+lookups) -> ``models`` (fits with their uncertainty) -> ``figures`` / ``tables`` -> the page.
+Themes: ``firms``, ``trade``, ``alibaba``, ``risk``; what they share is written once in ``common``.
+``validate`` and ``checks`` guard the data; ``execution``, ``build``, ``sphinxext`` and ``cli`` make the book.
 """
 
 __version__ = "0.1.0"

@@ -12,14 +12,15 @@ import pandas as pd
 from . import editions
 
 
-def runs(frame: pd.DataFrame, by: list[str], period: str = "year") -> pd.Series:
+def runs(frame: pd.DataFrame, by: list[str], period: str = "year", needs: str | None = "value") -> pd.Series:
     """A run id per row: consecutive periods of one series share an id; a missing period starts a new run.
 
-    Encode the id as the line's ``detail`` (or colour) so Vega draws one line per run. Rows whose
-    ``value`` is missing break the run too, when the frame has a ``value`` column.
+    Encode the id as the line's ``detail`` (or colour) so Vega draws one line per run. A row whose
+    ``needs`` column is empty breaks the run too (pass ``needs=None`` when a line is drawn through
+    another column, such as a rank that is known where its share is not).
     """
     ids = pd.Series("", index=frame.index, dtype=object)
-    present = frame["value"].notna() if "value" in frame else pd.Series(True, index=frame.index)
+    present = frame[needs].notna() if needs else pd.Series(True, index=frame.index)
     for key, group in frame[present].sort_values(period).groupby(by, sort=False):
         key = key if isinstance(key, tuple) else (key,)
         run = (group[period].diff() != 1).cumsum()

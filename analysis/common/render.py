@@ -12,6 +12,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 
 import altair as alt
 import vl_convert as vlc
@@ -27,6 +28,7 @@ def javascript_bundle() -> str:
 
 def render(spec: dict) -> dict:
     """The mimebundle for one chart spec."""
+    spec = strict_json(spec)
     meta = spec.get("usermeta") or {}
     alt_text = spec.get("description") or ""
     if not alt_text:
@@ -40,8 +42,23 @@ def render(spec: dict) -> dict:
     }
 
 
+def strict_json(value):
+    """The spec with every NaN or infinity as null: JSON has no NaN, and a browser refuses a spec with one.
+
+    Under pandas 3 a missing cell of an object column reaches Altair as float NaN; Vega reads null
+    as "no value", which is what a gap means.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strict_json(v) for v in value]
+    return value
+
+
 def _figure_html(spec: dict, svg: str, alt_text: str, meta: dict) -> str:
-    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     ident = "fig-" + meta["name"] if meta.get("name") else "chart-" + hashlib.sha1(spec_json.encode()).hexdigest()[:10]
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return (
