@@ -187,3 +187,12 @@ def test_runs_can_follow_another_column_than_value():
     by_rank = lines.runs(frame, by=["risk"], period="edition", needs="rank")
     assert by_value[0] != by_value[2]
     assert by_rank[0] == by_rank[1] == by_rank[2]
+
+
+def test_the_outdated_report_turns_due_when_the_next_edition_date_passes():
+    report = editions.report(as_of=dt.date(2000, 1, 1))
+    assert len(report) and not report.due.any()
+    first = report.iloc[0]
+    on_the_day = editions.report(as_of=first.next_expected)
+    assert on_the_day.set_index("dataset").loc[first.dataset, "due"]
+    assert editions.report(as_of=dt.date(9999, 1, 1)).due.all()

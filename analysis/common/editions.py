@@ -98,3 +98,23 @@ def next_expected(frame: pd.DataFrame) -> dt.date:
     """When the publisher's next edition is due: the newest edition's publication plus one cycle."""
     info = meta(frame)
     return add_months(published(newest(frame), info), int(info["cycle_months"]))
+
+
+def report(root=None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per dataset with an edition cycle: newest edition held, next one expected, and whether it is due.
+
+    ``as_of`` defaults to today; tests pass a fixed date.
+    """
+    as_of = as_of or dt.date.today()
+    pkg = datasets.package(root)
+    rows = []
+    for name in pkg.names:
+        res = pkg.resource(name)
+        if "editions" not in res:
+            continue
+        frame = pkg.load(name)
+        due = next_expected(frame)
+        rows.append({"dataset": name, "newest": str(newest(frame)), "cycle": res["editions"].get("cycle", ""),
+                     "next_expected": due, "due": due <= as_of,
+                     "where_to_look": res["editions"].get("where_to_look", "")})
+    return pd.DataFrame(rows)
