@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+
+import pandas as pd
 
 from . import datasets
 
@@ -196,9 +197,137 @@ def _text(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+# --- totals and their parts -------------------------------------------------------------------
+
+#: A note that says why a total and its parts differ ("the parts do not add up to this total: ...").
+EXPLAINED = re.compile(r"\b(?:do|does) not (?:add up|reconcile)", re.IGNORECASE)
+
+#: Totals and their parts, per dataset: (group columns, total's selector, parts' selectors and signs).
+#: Lower bounds ('more than') and partial years are never totals of full parts, so rows whose basis or
+#: note marks a lower bound are left out.
+TOTALS = {
+    "china_macro_trade": [
+        (["year", "vintage", "indicator"], {"flow": "total"}, [({"flow": "exports"}, 1), ({"flow": "imports"}, 1)]),
+        (["year", "vintage", "indicator"], {"flow": "balance"}, [({"flow": "exports"}, 1), ({"flow": "imports"}, -1)]),
+        (["year", "vintage"], {"indicator": "gdp"},
+         [({"indicator": f"value_added_{s}"}, 1) for s in ("primary", "secondary", "tertiary")]),
+        (["year", "vintage"], {"indicator": "=100"},
+         [({"indicator": f"share_of_gdp_{s}"}, 1) for s in ("primary", "secondary", "tertiary")]),
+    ],
+    "italy_china_trade_istat": [
+        (["period"], {"flow": "total"}, [({"flow": "exports"}, 1), ({"flow": "imports"}, 1)]),
+        (["period"], {"flow": "balance"}, [({"flow": "exports"}, 1), ({"flow": "imports"}, -1)]),
+    ],
+    "italy_china_trade_gacc": [
+        (["period"], {"flow": "total"},
+         [({"flow": "china_imports_from_italy"}, 1), ({"flow": "china_exports_to_italy"}, 1)]),
+    ],
+    "sme_italy_eu": [
+        (["area", "year", "measure"], {"size_class": "all"}, [({"size_class": "sme"}, 1), ({"size_class": "large"}, 1)]),
+        (["area", "year", "measure"], {"size_class": "=100", "measure": "share_*"},
+         [({"size_class": "sme"}, 1), ({"size_class": "large"}, 1)]),
+        (["area", "year", "measure"], {"size_class": "=100", "measure": "share_*"},
+         [({"size_class": "micro_and_small"}, 1), ({"size_class": "medium"}, 1), ({"size_class": "large"}, 1)]),
+        (["area", "year", "measure"], {"size_class": "sme"},
+         [({"size_class": c}, 1) for c in ("micro", "small", "medium")]),
+    ],
+    "istat_census_size": [
+        (["year", "measure"], {"size_class": "3+"}, [({"size_class": c}, 1) for c in ("3-9", "10-49", "50-249", "250+")]),
+        (["year", "measure"], {"size_class": "50+"}, [({"size_class": c}, 1) for c in ("50-249", "250+")]),
+    ],
+}
+
+
+def half_unit(value: float) -> float:
+    """Half the last published digit of a value as stored: 13.1 -> 0.05, 74 -> 0.5, 23770 -> 5."""
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        return 0.5
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    if frac:
+        return 0.5 * 10 ** -len(frac)
+    digits = whole.lstrip("-")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+    return 0.5 * 10 ** zeros
+
+
+def _pick(group, selector: dict):
+    """Rows matching every column of the selector; 'share_*' matches a prefix, '=100' matches anything."""
+    mask = pd.Series(True, index=group.index)
+    for column, wanted in selector.items():
+        if wanted == "=100":
+            continue
+        if wanted.endswith("*"):
+            mask = mask & group[column].astype(str).str.startswith(wanted[:-1])
+        else:
+            mask = mask & (group[column] == wanted)
+    return group[mask]
+
+
+def _lower_bound(row) -> bool:
+    basis = row.get("basis") if hasattr(row, "get") else None
+    note = row.get("note") if hasattr(row, "get") else None
+    return (isinstance(basis, str) and "lower_bound" in basis) or (isinstance(note, str) and "lower bound" in note)
+
+
+def totals_problems(pkg: datasets.Package) -> list[str]:
+    """Every total that its parts do not reach within the rounding of the published figures.
+
+    A total and its parts may differ when a note on the total or on one of its parts says why
+    ("... do not add up ..."). A total of 100 is written ``=100`` in ``TOTALS``.
+    """
+    problems = []
+    for name, specs in TOTALS.items():
+        if name not in pkg.names:
+            continue
+        frame = pkg.load(name)
+        frame = frame[frame["value"].notna()]
+        for keys, total_sel, parts in specs:
+            for _, group in frame.groupby(keys, dropna=False):
+                hundred = any(v == "=100" for v in total_sel.values())
+                if hundred and _pick(group, total_sel).empty:
+                    continue
+                totals = None if hundred else _pick(group, total_sel)
+                found = [(_pick(group, sel), sign) for sel, sign in parts]
+                if any(len(rows) != 1 for rows, _ in found) or (not hundred and len(totals) != 1):
+                    continue
+                rows = [r.iloc[0] for r, _ in found] + ([] if hundred else [totals.iloc[0]])
+                if any(_lower_bound(r) for r in rows) or any(EXPLAINED.search(str(r.get("note") or "")) for r in rows):
+                    continue
+                total = 100.0 if hundred else float(totals.iloc[0].value)
+                summed = sum(sign * float(r.iloc[0].value) for r, sign in found)
+                slack = sum(half_unit(r.value) for r in rows) + 1e-9
+                if abs(summed - total) > slack:
+                    lines = ", ".join(str(i + 2) for i in sorted(r.name for r in rows))
+                    what = " + ".join(_num(sign * float(r.iloc[0].value)) for r, sign in found).replace("+ -", "- ")
+                    problems.append(f"{frame.attrs['path']}, rows {lines}, column 'value': the parts ({what} = "
+                                    f"{_num(summed)}) do not reach the total {_num(total)}; fix a value or say "
+                                    "why in a note")
+    return problems
+
+
+def _num(x: float) -> str:
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
+def alt_problems(pkg: datasets.Package) -> list[str]:
+    """An ``alt_value`` needs the ``alt_source_id`` it comes from."""
+    problems = []
+    for name in pkg.names:
+        frame = pkg.load(name)
+        if "alt_value" not in frame:
+            continue
+        for i, row in frame.iterrows():
+            if row.alt_value is not None and not _missing(row.alt_value) and not _text(row.get("alt_source_id")):
+                problems.append(f"{frame.attrs['path']}, row {i + 2}, column 'alt_source_id': "
+                                "an alt_value needs the source it comes from")
+    return problems
+
+
 # --- entry point -------------------------------------------------------------------------------
 
-RULES = (quote_problems,)
+RULES = (quote_problems, alt_problems, totals_problems)
 
 
 def run(root=None) -> tuple[list[str], list[str]]:
@@ -208,7 +337,3 @@ def run(root=None) -> tuple[list[str], list[str]]:
     for rule in RULES:
         problems.extend(rule(pkg))
     return problems, warnings
-
-
-def _flatten(groups: Iterable[list[str]]) -> list[str]:
-    return [line for group in groups for line in group]
