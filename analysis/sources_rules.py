@@ -1,7 +1,7 @@
 """Rules on sources and quotes that a schema cannot say (data/README.md, rules 2 and 5).
 
 * **Sources.** Every source has an address (``url``), except the thesis itself; every
-  ``[source: <source_id>]`` a note cites is a row of ``sources.csv``. A source no row, no
+  ``[source: <source_id>]`` a note (or the data README and changelog) cites is a row of ``sources.csv``. A source no row, no
   ``alt_source_id`` and no note cites is listed as a *warning*, not a problem.
 * **Quotes carry their number.** The value of every ``verified_*`` row appears in its quote once the
   row's unit scaling is applied: ``RMB 141,480 million`` carries ``141.48 CNY bn``, ``45642.7亿元``
@@ -26,7 +26,9 @@ from . import datasets
 #: The statuses whose quote must carry the row's value.
 VERIFIED = ("verified_primary", "verified_secondary")
 #: The marked form a note cites a document in: ``[source: cityam_2020_02]``.
-CITATION = re.compile(r"\[source:\s*([^\]\s]+)\s*\]")
+CITATION = re.compile(r"\[source:\s*([^\]\s<>]+)\s*\]")
+#: The package's prose that may cite sources too (relative to the data folder).
+PROSE = ("README.md", "CHANGELOG.md")
 #: Sources that need no address: the thesis is the book's own subject, not a web page.
 NO_URL_KINDS = ("thesis",)
 
@@ -163,7 +165,10 @@ def cited_in(text) -> list[str]:
 
 
 def source_problems(pkg: datasets.Package) -> tuple[list[str], list[str]]:
-    """(problems, warnings): sources without an address, cited ids that do not exist, uncited sources."""
+    """(problems, warnings): sources without an address, cited ids that do not exist, uncited sources.
+
+    Notes of every dataset and the package's README and changelog are searched for citations.
+    """
     sources = pkg.load("sources")
     path = sources.attrs["path"]
     problems, warnings = [], []
@@ -187,6 +192,15 @@ def source_problems(pkg: datasets.Package) -> tuple[list[str], list[str]]:
                 if sid not in known:
                     problems.append(f"{frame.attrs['path']}, row {i + 2}, column 'note': "
                                     f"[source: {sid}] is not a source_id in sources.csv")
+    for doc in PROSE:
+        path_ = pkg.root / doc
+        if not path_.exists():
+            continue
+        for line_no, line in enumerate(path_.read_text(encoding="utf-8").splitlines(), start=1):
+            for sid in cited_in(line):
+                used.add(sid)
+                if sid not in known:
+                    problems.append(f"{path_}, line {line_no}: [source: {sid}] is not a source_id in sources.csv")
     for i, row in sources.iterrows():
         if row.source_id not in used and row.kind not in NO_URL_KINDS:
             warnings.append(f"{path}, row {i + 2}: source '{row.source_id}' is cited by no row and no note")

@@ -162,3 +162,14 @@ def test_shares_add_to_a_hundred(data_copy):
             "Italy,2022,large,share_of_employment,25.3,")
     problems, _ = run(data_copy)
     assert any("sme_italy_eu.csv, rows" in p and "do not reach the total 100" in p for p in problems)
+
+
+def test_the_data_readme_and_changelog_cite_known_sources_only(data_copy):
+    with (data_copy / "CHANGELOG.md").open("a", encoding="utf-8") as handle:
+        handle.write("\n- a page we forgot to add [source: forgotten_page]\n")
+    problems, _ = run(data_copy)
+    assert any("CHANGELOG.md, line" in p and "[source: forgotten_page] is not a source_id" in p for p in problems)
+
+
+def test_a_placeholder_in_angle_brackets_is_not_a_citation():
+    assert sources_rules.cited_in("notes cite documents as [source: <source_id>]") == []
