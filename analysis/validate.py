@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import checks, datasets
+from . import checks, datasets, sources_rules
 
 
 def problems(root: Path | str | None = None, domain: bool = True) -> list[str]:
@@ -30,5 +30,13 @@ def problems(root: Path | str | None = None, domain: bool = True) -> list[str]:
         except KeyError as err:
             found.append(f"{pkg.root / 'datapackage.json'}: resource '{name}' lacks {err}")
     if domain and not found:
-        found = checks.run_all(pkg.root)
+        found = checks.run_all(pkg.root) + sources_rules.run(pkg.root)[0]
     return found
+
+
+def warnings(root: Path | str | None = None) -> list[str]:
+    """What deserves a look but does not stop a build (for example a source no row cites)."""
+    try:
+        return sources_rules.run(root)[1]
+    except datasets.DataError:
+        return []

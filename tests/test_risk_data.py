@@ -93,7 +93,7 @@ def test_place_says_tied_only_when_the_rank_is_shared(italy):
 def test_a_missing_edition_splits_a_risk_s_line(italy):
     frame = ranks(italy, [(e, 1, "A", np.nan) for e in (2017, 2018, 2020, 2021)])
     points = risk_data.known_ranks(frame)
-    run = lines.runs(points.drop(columns="value"), by=["risk"], period="edition")
+    run = lines.runs(points, by=["risk"], period="edition", needs="rank")
     assert run.iloc[0] == run.iloc[1] != run.iloc[2] == run.iloc[3]
 
 

@@ -164,9 +164,10 @@ def test_then_and_now_shows_the_last_edition_seen_beside_the_newest(loaded):
 def test_next_edition_reaches_the_then_and_now_and_bump_charts(data_copy):
     path = data_copy / "allianz_italy.csv"
     nxt = int(datasets.load("allianz_italy", data_copy).edition.max()) + 1
+    blanks = "," * (len(path.read_text(encoding="utf-8").splitlines()[0].split(",")) - 10)
     with path.open("a", encoding="utf-8") as out:
         for rank, risk in enumerate(["Cyber incidents", "Business interruption", "Natural catastrophes"], start=1):
-            out.write(f"{nxt},{rank},{risk},,% of responses,verified_secondary,risk_agcs_arb,synthetic,,\n")
+            out.write(f"{nxt},{rank},{risk},,% of responses,verified_secondary,risk_agcs_arb,synthetic,,{blanks}\n")
     italy = datasets.load("allianz_italy", data_copy)
     then, now = _panel_editions(figures.then_and_now_chart(italy).to_dict())
     assert now == {nxt} and then == {editions.last_seen(italy)}
