@@ -9,7 +9,7 @@ import pytest
 from analysis import datasets
 from analysis.common import editions
 from analysis.trade import data as trade_data
-from analysis.trade.labels import EDITIONS, LOWER_BOUND, NOT_AVAILABLE, THESIS_TABLE
+from analysis.trade.labels import EDITIONS, ISTAT_BASES, LOWER_BOUND, NOT_AVAILABLE, THESIS_TABLE
 from conftest import DATA, rewrite
 
 NAMES = ("china_macro_trade", "italy_china_trade_istat", "italy_china_trade_gacc", "china_crossborder_ecommerce",
@@ -32,7 +32,7 @@ def like(real_frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
 def istat_rows(real_istat, values: dict, flow: str = "exports", extra: dict | None = None) -> list[dict]:
     """ISTAT-shaped rows, one per period in ``values``; ``extra[period]`` overrides some cells."""
     extra = extra or {}
-    return [{"period": str(p), "flow": flow, "value": v, "unit": "EUR bn", "status": "verified_secondary",
+    return [{"period": str(p), "flow": flow, "value": v, "unit": "EUR bn", "status": "verified_secondary", "basis": "istat",
              "source_id": real_istat.source_id.iloc[0], **extra.get(p, {})} for p, v in values.items()]
 
 
@@ -66,12 +66,22 @@ def test_istat_value_reads_one_period_and_flow(real):
 def test_istat_annual_drops_part_years_keeps_gaps_and_marks_lower_bounds(real):
     src = real["italy_china_trade_istat"]
     istat = like(src, istat_rows(src, {2015: 1.0, 2016: 2.0, 2017: np.nan, "2018-01..05": 0.5},
-                                 extra={2016: {"note": "a lower bound: published as 'more than' this value"},
+                                 extra={2016: {"basis": "istat_lower_bound"},
                                         2017: {"status": "not_found"}}))
     annual = trade_data.istat_annual(istat).set_index("year")
     assert list(annual.index) == [2015, 2016, 2017]
-    assert annual.basis.tolist() == ["verified", LOWER_BOUND, NOT_AVAILABLE]
+    assert annual.basis.tolist() == [ISTAT_BASES["istat"], LOWER_BOUND, NOT_AVAILABLE]
+    assert annual.lower_bound.tolist() == [False, True, False]
     assert annual.attrs["resource"]["name"] == "italy_china_trade_istat"
+
+
+def test_every_basis_in_the_real_series_gets_its_own_label_and_shape(real):
+    from analysis.trade import marks
+
+    annual = trade_data.istat_annual(real["italy_china_trade_istat"])
+    assert annual.basis.notna().all()
+    shape = marks.basis_shape(annual).to_dict()["scale"]
+    assert set(shape["domain"]) == set(annual.basis) and len(set(shape["range"])) == len(shape["domain"])
 
 
 def test_a_missing_year_splits_the_line_and_is_listed(real):
@@ -92,7 +102,7 @@ def test_a_removed_year_in_the_csv_becomes_a_gap(data_copy):
 
 def test_import_export_ratios_leave_out_lower_bounds(real):
     src = real["italy_china_trade_istat"]
-    rows = (istat_rows(src, {2015: 10.0, 2016: 10.0}, extra={2016: {"note": "a lower bound: 'more than'"}})
+    rows = (istat_rows(src, {2015: 10.0, 2016: 10.0}, extra={2016: {"basis": "istat_lower_bound"}})
             + istat_rows(src, {2015: 30.0, 2016: 50.0}, flow="imports"))
     ratios = trade_data.import_export_ratios(like(src, rows))
     assert ratios.to_dict() == {2015: pytest.approx(3.0)}

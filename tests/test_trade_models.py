@@ -30,10 +30,10 @@ def annual_with(istat, shift=3.0, trend=0.4, noise=0.0, seed=0, years=range(2008
     for flow in ("exports", "imports"):
         for year in years:
             value = 10 + trend * (year - brk) + shift * (year >= brk) + rng.normal(0, noise)
-            note = "a lower bound: published as 'more than' this value" if year == lower_bound_year else None
+            basis = "istat_lower_bound" if year == lower_bound_year else "istat"
             rows.append({**{c: None for c in istat.columns}, "period": str(year), "flow": flow, "value": value,
                          "unit": "EUR bn", "status": "verified_secondary", "source_id": istat.source_id.iloc[0],
-                         "note": note})
+                         "basis": basis})
     frame = pd.DataFrame(rows, columns=istat.columns)
     frame.attrs = dict(istat.attrs)
     return trade_data.istat_annual(frame)

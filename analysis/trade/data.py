@@ -15,7 +15,8 @@ import pandas as pd
 
 from .. import datasets
 from ..common import editions, lines, lookup
-from .labels import (DIRECTION, EDITIONS, FLOW_LABELS, GACC_RECORDER, ISTAT_FLOWS, ISTAT_RECORDER, LOWER_BOUND,
+from .labels import (DIRECTION, EDITIONS, FLOW_LABELS, GACC_RECORDER, ISTAT_BASES, ISTAT_FLOWS, ISTAT_RECORDER,
+                     LOWER_BOUND,
                      MACRO_LABELS, MONTHS, NOT_AVAILABLE, RETAIL_LABELS, THESIS_TABLE, TRADE_KIND, VINTAGES)
 
 
@@ -33,7 +34,14 @@ def is_lower_bound(note) -> bool:
 
 
 def basis(frame: pd.DataFrame) -> pd.Series:
-    """What each value is: verified, derived, a lower bound, or not available."""
+    """What each value is: its basis from the data where the dataset records one, else verified or derived.
+
+    The ISTAT series records each row's basis (final or preliminary ISTAT, Eurostat, goods and
+    services, a lower bound); a figure marks each with its own shape (``labels.ISTAT_BASES``).
+    """
+    if "basis" in frame:
+        coded = frame.basis.where(frame.status != "not_found", "not_found")
+        return coded.where(frame.status != "derived", "derived").map(ISTAT_BASES)
     out = np.where(frame.status == "derived", "derived", "verified")
     out = np.where(frame.note.map(is_lower_bound), LOWER_BOUND, out)
     return pd.Series(np.where(frame.status == "not_found", NOT_AVAILABLE, out), index=frame.index)
@@ -106,8 +114,8 @@ def istat_annual(istat: pd.DataFrame) -> pd.DataFrame:
     out = datasets.subset(istat, istat.period.astype(str).str.fullmatch(r"\d{4}"))
     out["year"] = out.period.astype(int)
     out["flow_label"] = out.flow.map(ISTAT_FLOWS)
-    out["lower_bound"] = out.note.map(is_lower_bound)
     out["basis"] = basis(out)
+    out["lower_bound"] = out.basis == LOWER_BOUND
     out["status_label"] = _status_labels(out)
     out["value_plot"] = out.value.fillna(0.0)
     out["run"] = lines.runs(out, ["flow"])

@@ -36,6 +36,13 @@ LOWER_BOUND = "lower bound ('more than')"
 BASIS_ORDER = ["verified", "derived", LOWER_BOUND, NOT_AVAILABLE]
 BASIS_SHAPES = ["circle", "diamond", "triangle-up", "square"]
 
+#: The ISTAT series mixes bases (the data's ``basis`` column): one shape for each, so a reader sees which
+#: points on one axis are not like the others. The first label is the series' own basis.
+ISTAT_BASES = {"istat": "ISTAT, final", "istat_preliminary": "ISTAT, preliminary",
+               "eurostat": "Eurostat (not ISTAT)", "istat_goods_and_services": "goods and services (not goods only)",
+               "istat_lower_bound": LOWER_BOUND, "derived": "derived", "not_found": NOT_AVAILABLE}
+ISTAT_BASIS_SHAPES = ["circle", "cross", "triangle-down", "wedge", "triangle-up", "diamond", "square"]
+
 #: The views of a then-and-now figure, named from the periods they end with.
 VIEWS = {"then": "As the thesis could see it (to {last})", "now": "With the newest data (to {last})"}
 

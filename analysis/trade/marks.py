@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..common.style import PALETTE, tooltip
 from . import data as trade_data
-from .labels import BASIS_ORDER, BASIS_SHAPES, ISTAT_FLOWS, NOT_AVAILABLE
+from .labels import BASIS_ORDER, BASIS_SHAPES, ISTAT_BASES, ISTAT_BASIS_SHAPES, ISTAT_FLOWS, NOT_AVAILABLE
 
 EUR_BN = "Value (billion euros)"
 
@@ -47,6 +47,15 @@ def derived_note(rows: pd.DataFrame, describe) -> str:
             if len(derived) else "")
 
 
+def basis_shape(data: pd.DataFrame) -> alt.Shape:
+    """One shape per basis the data hold (ISTAT final or preliminary, Eurostat, a lower bound, ...)."""
+    shapes = dict(zip(ISTAT_BASES.values(), ISTAT_BASIS_SHAPES))
+    shapes.update({b: s for b, s in zip(BASIS_ORDER, BASIS_SHAPES) if b not in shapes})
+    present = [b for b in shapes if b in set(data.basis)]
+    return alt.Shape("basis:N", title="Value is", sort=present,
+                     scale=alt.Scale(domain=present, range=[shapes[b] for b in present]))
+
+
 def trade_layers(data: pd.DataFrame, y_domain: list[float] | None = None, x_span: list[int] | None = None,
                  last_seen: int | None = None) -> alt.LayerChart:
     """Lines per run of consecutive years, marks by basis, grey bands on years with no value at all."""
@@ -62,7 +71,7 @@ def trade_layers(data: pd.DataFrame, y_domain: list[float] | None = None, x_span
     tips = tooltip(("flow_label", "Flow", None), ("year", "Year", None), ("value", "Value (EUR bn)", ",.2f"),
                    ("yoy_change_pct", "Published change on previous year (%)", "+.1f"),
                    ("basis", "Value is", None), ("status_label", "Status", None))
-    shape = alt.Shape("basis:N", title="Value is", scale=alt.Scale(domain=BASIS_ORDER, range=BASIS_SHAPES))
+    shape = basis_shape(data)
     avail, gaps = data[data.value.notna()], data[data.value.isna()]
     empty = trade_data.missing_years(data, span[0], last_seen or span[1])
     layers = []
