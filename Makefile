@@ -1,19 +1,35 @@
 # Two commands: `make book` builds the site into _build/html, `make test` runs every check.
 # Each creates or refreshes the local virtual environment from requirements.txt first.
-PYTHON ?= python3.11
+#
+# The environment is made with the first of python3.11, python3.12, python3.13 that runs and can
+# make a venv, else python3 if it is 3.11 or newer; `make PYTHON=/path/to/python book` chooses another.
+CANDIDATES := python3.11 python3.12 python3.13 python3
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in $(CANDIDATES); do \
+  $$p -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+endif
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test validate status clean help
+.PHONY: book test validate status clean help python
 
 help:
 	@echo "make book   build the book into _build/html"
 	@echo "make test   run the whole test suite (units, notebooks, site build)"
+	@echo "make python show which Python a new .venv would be made with"
+
+# Which interpreter a new environment would be made with (also used by .ci/run and the tests).
+python:
+	@test -n "$(PYTHON)" || { echo "error: no Python 3.11 or newer with venv found (tried $(CANDIDATES)); install one (Debian/Ubuntu: python3 python3-venv) or set PYTHON=..." >&2; exit 1; }
+	@echo "$(PYTHON)"
 
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; Python 3.11 is required (set PYTHON=...)"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ ! -x $(PY) ]; then \
+	  test -n "$(PYTHON)" || { echo "error: no Python 3.11 or newer with venv found (tried $(CANDIDATES)); install one (Debian/Ubuntu: python3 python3-venv) or set PYTHON=..." >&2; exit 1; }; \
+	  echo "creating $(VENV) with $(PYTHON) ($$($(PYTHON) -c 'import sys; print(sys.version.split()[0])'))"; \
+	  $(PYTHON) -m venv $(VENV) || exit 1; \
+	else echo "using $(VENV) (Python $$($(PY) -c 'import sys; print(sys.version.split()[0])'))"; fi
 	@echo "installing pinned requirements into $(VENV) ..."
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

@@ -1,12 +1,15 @@
 """Build the site: execute what is stale, assemble the sources, run Sphinx, check, publish.
 
-The published site at ``_build/html`` is replaced only after a build and its checks succeed, so a
-failed build leaves the last good site in place. Nothing under ``data/`` is ever written.
+The published site (``<build dir>/html`` unless told otherwise) is replaced only after a build and
+its checks succeed, so a failed build leaves the last good site in place. Nothing under the data
+folder is ever written. The build folder is passed in (the CLI reads ``THESIS_BUILD_DIR``); the
+Sphinx extension learns the data, executions and build folders from the generated ``_config.yml``.
 """
 
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import re
 import shutil
 import subprocess
@@ -16,13 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from . import execution, validate
+from . import datasets, execution, validate
 from .execution import ROOT
 
-import os
-
-#: Everything generated lives here (override with THESIS_BUILD_DIR, e.g. for a scratch build).
-BUILD = Path(os.environ.get("THESIS_BUILD_DIR") or ROOT / "_build").resolve()
+#: Where everything generated lives when the caller names no other folder.
+DEFAULT_BUILD_DIR = ROOT / "_build"
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 CSS_EXTERNAL = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)
 
@@ -31,25 +32,40 @@ class BuildError(RuntimeError):
     """A build step failed; the message says which and why."""
 
 
-def build(data_dir: Path | None = None, jobs: int | None = None, say=print, strict: bool = True,
-          out: Path | None = None) -> Path:
-    """Execute stale notebooks, build with warnings as errors, check, then publish atomically."""
-    from . import datasets
+def exec_dir_for(build_dir: Path, data_dir: Path) -> Path:
+    """Executed notebooks for the book's own data go to ``exec``; other data get a folder of their own."""
+    data_dir = Path(data_dir).resolve()
+    if data_dir == datasets.DEFAULT_DATA_DIR.resolve():
+        return Path(build_dir) / "exec"
+    return Path(build_dir) / "runs" / hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
 
-    data_dir = Path(data_dir or datasets.data_dir()).resolve()
-    out = Path(out or BUILD / "html")
+
+def build(data_dir: Path | None = None, jobs: int | None = None, say=print, strict: bool = True,
+          out: Path | None = None, build_dir: Path | None = None, root: Path = ROOT,
+          timings_from: list[Path] = ()) -> Path:
+    """Execute stale notebooks, build with warnings as errors, check, then publish atomically.
+
+    ``root`` holds the book (``_toc.yml``, ``_config.yml``, ``book/``); ``timings_from`` are other
+    executions folders whose run times order the queue when this one has none.
+    """
+    data_dir = datasets.data_dir(data_dir)
+    build_dir = Path(build_dir or DEFAULT_BUILD_DIR).resolve()
+    out = Path(out or build_dir / "html")
     start = time.perf_counter()
     problems = validate.problems(data_dir)
     if problems:
         raise BuildError("the data package has errors:\n  " + "\n  ".join(problems))
-    exec_dir = BUILD / "exec" if data_dir == datasets.DEFAULT_DATA_DIR.resolve() else BUILD / "exec-other-data"
-    failed = [r for r in execution.run(exec_dir, data_dir, jobs=jobs, say=say) if r.status != "ok"]
+    exec_dir = exec_dir_for(build_dir, data_dir)
+    ran = execution.run(exec_dir, data_dir, root=root, jobs=jobs, say=say, timings_from=list(timings_from))
+    failed = [r for r in ran if r.status != "ok"]
     if failed:
         detail = "\n".join(f"--- {r.page}\n{r.error}" for r in failed)
         raise BuildError(f"{len(failed)} notebook(s) failed to execute:\n{detail}")
-    _refuse_stale(exec_dir, data_dir)
-    src = assemble(exec_dir, BUILD / "site-src")
-    html = sphinx(src, BUILD / "work", data_dir, exec_dir, strict=strict, say=say)
+    _refuse_stale(exec_dir, data_dir, root)
+    settings = {"thesis_data_dir": str(data_dir), "thesis_exec_dir": str(exec_dir),
+                "thesis_build_dir": str(build_dir), "thesis_root": str(root)}
+    src = assemble(exec_dir, build_dir / "site-src", root, settings)
+    html = sphinx(src, build_dir / "work", strict=strict, say=say)
     offenders = external_references(html)
     if offenders:
         raise BuildError("built pages load from another host:\n  " + "\n  ".join(offenders[:20]))
@@ -58,40 +74,39 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
     return out
 
 
-def _refuse_stale(exec_dir: Path, data_dir: Path) -> None:
-    """No page may show figures from data other than what data/ holds now."""
-    stale = [(nb, why) for nb in execution.notebooks(ROOT)
-             if (why := execution.why_stale(nb, exec_dir, data_dir, ROOT))]
+def _refuse_stale(exec_dir: Path, data_dir: Path, root: Path = ROOT) -> None:
+    """No page may show figures from data other than what the data folder holds now."""
+    stale = [(nb, why) for nb in execution.notebooks(root)
+             if (why := execution.why_stale(nb, exec_dir, data_dir, root))]
     if stale:
-        lines = "\n  ".join(f"{execution.page_id(nb)}: {why}" for nb, why in stale)
+        lines = "\n  ".join(f"{execution.page_id(nb, root)}: {why}" for nb, why in stale)
         raise BuildError(f"refusing to publish pages whose inputs differ from the data:\n  {lines}")
 
 
-def assemble(exec_dir: Path, dest: Path) -> Path:
+def assemble(exec_dir: Path, dest: Path, root: Path = ROOT, settings: dict | None = None) -> Path:
     """A source tree for Sphinx: the book's files, with each notebook page replaced by its executed copy.
 
     Files are copied only when their content changed, so Sphinx's incremental build re-reads
-    only the pages that changed.
+    only the pages that changed. ``settings`` become Sphinx config values for ``analysis.sphinxext``.
     """
     wanted: dict[Path, Path] = {}
-    notebooks = {nb.resolve() for nb in execution.notebooks(ROOT)}
-    for path in sorted((ROOT / "book").rglob("*")):
+    notebooks = {nb.resolve() for nb in execution.notebooks(root)}
+    for path in sorted((root / "book").rglob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
-        rel = path.relative_to(ROOT)
+        rel = path.relative_to(root)
         if path.resolve() in notebooks:
-            page = execution.page_id(path)
-            wanted[dest / rel.with_suffix(".ipynb")] = execution.executed_path(exec_dir, page)
+            wanted[dest / rel.with_suffix(".ipynb")] = execution.executed_path(exec_dir, execution.page_id(path, root))
         else:
             wanted[dest / rel] = path
     for name in ("_toc.yml", "references.bib"):
-        if (ROOT / name).exists():
-            wanted[dest / name] = ROOT / name
+        if (root / name).exists():
+            wanted[dest / name] = root / name
     for target, source in wanted.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or not filecmp.cmp(source, target, shallow=False):
             shutil.copyfile(source, target)
-    _write_if_changed(dest / "_config.yml", _site_config())
+    _write_if_changed(dest / "_config.yml", _site_config(root, settings or {}))
     keep = set(wanted) | {dest / "_config.yml"}
     for path in sorted(dest.rglob("*"), reverse=True):
         if path.is_file() and path not in keep:
@@ -101,10 +116,11 @@ def assemble(exec_dir: Path, dest: Path) -> Path:
     return dest
 
 
-def _site_config() -> str:
-    """The root _config.yml, with execution handed to analysis.execution."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+def _site_config(root: Path, settings: dict) -> str:
+    """The book's _config.yml, with execution handed to analysis.execution and the build's folders."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("execute", {})["execute_notebooks"] = "off"
+    config.setdefault("sphinx", {}).setdefault("config", {}).update(settings)
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
@@ -113,15 +129,13 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def sphinx(src: Path, work: Path, data_dir: Path, exec_dir: Path, strict: bool = True, say=print) -> Path:
+def sphinx(src: Path, work: Path, strict: bool = True, say=print) -> Path:
     """Run Jupyter Book (Sphinx) on the assembled sources; return the HTML folder."""
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(work)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
     say("sphinx: jupyter-book " + " ".join(cmd[1:]))
-    # the site ships the data it was built from, and reports the runs that drew it
-    env = dict(os.environ, THESIS_DATA_DIR=str(data_dir), THESIS_EXEC_DIR=str(exec_dir))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed (exit {proc.returncode}):\n{tail}")

@@ -129,7 +129,7 @@ def differs_share(claims: pd.DataFrame, chapters: list[str] | None = None) -> fl
     return float(100 * (checked.verdict == "differs").mean())
 
 
-def chapter_table(claims: pd.DataFrame) -> tables.Table:
+def chapter_table(claims: pd.DataFrame, name: str = "claims-by-chapter", note: str | None = None) -> tables.Table:
     """Verdict counts by part of the thesis, with the share of checkable claims that differ."""
     return tables.numbers(
         verdict_table(claims, "chapter"),
@@ -141,11 +141,12 @@ def chapter_table(claims: pd.DataFrame) -> tables.Table:
          tables.Column("differs_share_of_checked", "Differ, share of checkable claims (%)", "{:.0f}")],
         caption="Verdicts on the thesis's numeric claims, by part of the thesis",
         data=verdict_counts(claims, "chapter"),
-        note="Each claim's checking source is linked in the tables of claims below.",
+        note=note,
+        name=name,
     )
 
 
-def kind_table(claims: pd.DataFrame) -> tables.Table:
+def kind_table(claims: pd.DataFrame, name: str = "claims-by-kind", note: str | None = None) -> tables.Table:
     """The differing claims counted by kind of difference."""
     return tables.numbers(
         kind_counts(claims),
@@ -153,7 +154,8 @@ def kind_table(claims: pd.DataFrame) -> tables.Table:
          tables.Column("claim_ids", "Which claims")],
         caption="Differences between the thesis and its sources, by kind",
         data=verdict_counts(claims, "chapter"),
-        note="Each claim's checking source is linked in the table of differing claims below.",
+        note=note,
+        name=name,
     )
 
 
@@ -181,8 +183,11 @@ def one_in(share: float) -> str:
 
 # --- the chart -------------------------------------------------------------------------------
 
-def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
-    """Stacked bars: each thesis section's claims by verdict, sections in thesis order."""
+def verdict_chart(claims: pd.DataFrame, note: str | None = None) -> alt.Chart:
+    """Stacked bars: each thesis section's claims by verdict, sections in thesis order.
+
+    ``note`` is the page's caveat on reading the counts (the page owns that sentence).
+    """
     data = verdict_counts(claims, "section")
     drawn = datasets.subset(data, data.claims > 0)
     facts = summary(claims)
@@ -205,13 +210,13 @@ def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
     )
     return finish(
         bars.properties(height=360),
+        name="claims-verdicts",
         title=title,
         subtitle=(f"Numeric claims per thesis section, by verdict: {facts['differs']} of {facts['total']} differ "
                   f"from a source and {facts['cannot_check']} could not be checked; {most}"),
         alt_text=_alt_text(data, facts),
         data=data,
-        note="Counts of claims, not of errors of equal weight: a transposed year and a services total given "
-             "as total trade each count once. Each claim's checking source is linked in the tables below.",
+        note=note,
     )
 
 
@@ -292,9 +297,16 @@ COLUMNS = [
 
 
 def claims_table(claims: pd.DataFrame, verdict: str | list[str] | None = None,
-                 section: str | list[str] | None = None, caption: str | None = None) -> tables.Table:
-    """A table of the claims with the given verdict(s) and/or in the given section(s)."""
+                 section: str | list[str] | None = None, caption: str | None = None,
+                 name: str | None = None) -> tables.Table:
+    """A table of the claims with the given verdict(s) and/or in the given section(s).
+
+    ``name`` (anchor ``tab-<name>``) defaults to one made from the selection, e.g. "claims-1-3".
+    """
     rows = select(claims, verdict, section)
+    if name is None:
+        picked = _as_list(section or []) + _as_list(verdict or [])
+        name = "-".join(["claims", *(re.sub(r"[^a-z0-9]+", "-", p.lower()) for p in picked)])
     if caption is None:
         caption = "Numeric claims of the thesis"
         if section:
@@ -302,7 +314,7 @@ def claims_table(claims: pd.DataFrame, verdict: str | list[str] | None = None,
         if verdict:
             caption += ", verdict: " + ", ".join(VERDICTS[v] for v in _as_list(verdict)).lower()
         caption += f" ({len(rows)})"
-    return tables.table(rows, COLUMNS, caption=caption,
+    return tables.table(rows, COLUMNS, caption=caption, name=name,
                         note="Status 'as quoted by the thesis': the claim's words are quoted from the thesis. "
                              "Source: the page the check relied on ('thesis' where none was found).")
 

@@ -2,21 +2,26 @@
 
     python -m analysis validate [--data DIR]
     python -m analysis run [--data DIR] [--only PAGE] [--out DIR] [--jobs N] [--force]
-    python -m analysis status [--data DIR]
-    python -m analysis build
+    python -m analysis status [--data DIR] [--out DIR]
+    python -m analysis build [--data DIR] [--jobs N]
 
-Errors print as one line each; ``--verbose`` shows the traceback.
+Everything generated goes under ``_build/`` (or ``$THESIS_BUILD_DIR``: this module is the process
+boundary, the one place that reads it). Errors print as one line each; ``--verbose`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import os
 import sys
 from pathlib import Path
 
-from . import datasets, execution, validate
-from .execution import ROOT
+from . import build, datasets, execution, validate
+
+
+def build_dir() -> Path:
+    """The build folder: ``$THESIS_BUILD_DIR`` when set (e.g. a scratch build), else ``_build/``."""
+    return Path(os.environ.get("THESIS_BUILD_DIR") or build.DEFAULT_BUILD_DIR).resolve()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,21 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data", type=Path)
     s.add_argument("--out", type=Path)
     b = sub.add_parser("build", help="build the book into _build/html (the same as `make book`)")
+    b.add_argument("--data", type=Path, help="build from another copy of the data package")
     b.add_argument("--jobs", type=int)
     return p
 
 
 def _out_dir(data: Path, out: Path | None) -> Path:
     """Executed notebooks for the book's own data live in _build/exec; other data get their own folder."""
-    if out:
-        return out.resolve()
-    if data == (ROOT / "data").resolve():
-        return ROOT / "_build" / "exec"
-    return ROOT / "_build" / "runs" / hashlib.sha256(str(data).encode()).hexdigest()[:12]
+    return out.resolve() if out else build.exec_dir_for(build_dir(), data)
 
 
 def cmd_validate(args) -> int:
-    root = (args.data or datasets.data_dir()).resolve()
+    root = datasets.data_dir(args.data)
     problems = validate.problems(root)
     for line in problems:
         print(line, file=sys.stderr)
@@ -61,11 +63,12 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    data = (args.data or datasets.data_dir()).resolve()
+    data = datasets.data_dir(args.data)
     if cmd_validate(argparse.Namespace(data=data)):
         return 1
     out = _out_dir(data, args.out)
-    recs = execution.run(out, data, only=args.only, jobs=args.jobs, force=args.force)
+    recs = execution.run(out, data, only=args.only, jobs=args.jobs, force=args.force,
+                         timings_from=[build.exec_dir_for(build_dir(), datasets.DEFAULT_DATA_DIR)])
     failed = [r for r in recs if r.status != "ok"]
     for r in failed:
         print(f"{r.page}: failed\n{r.error}", file=sys.stderr)
@@ -74,11 +77,11 @@ def cmd_run(args) -> int:
 
 
 def cmd_status(args) -> int:
-    data = (args.data or datasets.data_dir()).resolve()
+    data = datasets.data_dir(args.data)
     out = _out_dir(data, args.out)
     stale = 0
-    for nb in execution.notebooks(ROOT):
-        why = execution.why_stale(nb, out, data, ROOT)
+    for nb in execution.notebooks():
+        why = execution.why_stale(nb, out, data)
         stale += bool(why)
         print(f"{'stale' if why else 'current':8} {execution.page_id(nb)}" + (f"  ({why})" if why else ""))
     print(f"{stale} stale page(s)")
@@ -86,8 +89,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build
-    build(jobs=args.jobs)
+    build.build(data_dir=args.data, jobs=args.jobs, build_dir=build_dir())
     return 0
 
 

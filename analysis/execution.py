@@ -1,8 +1,12 @@
 """Execute the book's notebooks, re-running one only when its code or its data changed.
 
 Jupyter Book's own cache hashes code cells only, so a changed CSV would leave a page stale. Here a
-notebook's record holds the hash of its source, of the ``analysis`` package, and of every data file
-it read (``datasets.load`` logs each read). A notebook re-runs when any of these differ.
+notebook's record holds the hash of its source, of the ``analysis`` modules it imports, and of every
+data file it read (``datasets.load`` logs each read). A notebook re-runs when any of these differ.
+
+Kernels talk to the executor over IPC (Unix sockets in a private folder), so two kernels starting at
+the same moment never race for TCP ports; a kernel that still fails to start is started again.
+The longest notebooks (by their last recorded run time) are started first.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -25,8 +30,12 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+from .dependencies import code_hash
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY_PACKAGES = ("jupyter-book", "pandas", "altair", "statsmodels", "papermill", "vl-convert-python")
+#: A kernel that fails to start is tried again, up to this many starts in all.
+KERNEL_STARTS = 3
 
 
 # --- what the book holds -------------------------------------------------------------------
@@ -38,15 +47,12 @@ def toc_files(root: Path = ROOT) -> list[Path]:
 
     def walk(node):
         if isinstance(node, dict):
-            if "file" in node:
-                names.append(node["file"])
-            for key in ("root", "parts", "chapters", "sections"):
-                if key == "root":
-                    if isinstance(node.get("root"), str):
-                        names.append(node["root"])
-                elif key in node:
-                    for child in node[key]:
-                        walk(child)
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    names.append(node[key])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []):
+                    walk(child)
         elif isinstance(node, list):
             for child in node:
                 walk(child)
@@ -107,40 +113,6 @@ def input_hash(name: str) -> str | None:
     return descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
 
 
-def code_hash(root: Path = ROOT, notebook: Path | None = None) -> str:
-    """The analysis modules a notebook uses (transitively) and the pinned environment.
-
-    Without a notebook, every module counts. Editing trade.py therefore re-runs the trade page,
-    not the firms page.
-    """
-    modules = sorted((root / "analysis").glob("*.py"))
-    if notebook is not None:
-        modules = [root / "analysis" / f"{m}.py" for m in sorted(_imported_modules(root, notebook))]
-    digest = hashlib.sha256()
-    for path in modules + [root / "requirements.txt"]:
-        if path.exists():
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-_IMPORT = re.compile(r"^[ \t]*from[ \t]+(?:analysis|\.)(?:\.(\w+))?[ \t]+import[ \t]+([\w \t,()]+)", re.M)
-
-
-def _imported_modules(root: Path, notebook: Path) -> set[str]:
-    """Names of analysis modules reachable from the notebook's ``from analysis import ...`` lines."""
-    known = {p.stem for p in (root / "analysis").glob("*.py")}
-    todo, seen = [notebook.read_text(encoding="utf-8")], {"__init__"}
-    while todo:
-        for sub, names in _IMPORT.findall(todo.pop()):
-            candidates = [sub] if sub else [n.strip() for n in names.replace("(", "").replace(")", "").split(",")]
-            for name in candidates:
-                if name in known and name not in seen:
-                    seen.add(name)
-                    todo.append((root / "analysis" / f"{name}.py").read_text(encoding="utf-8"))
-    return seen
-
-
 @dataclass
 class Record:
     """What one execution of one notebook used and produced."""
@@ -154,6 +126,7 @@ class Record:
     executed_at: str = ""
     error: str = ""
     environment: dict[str, str] = field(default_factory=dict)
+    kernel_retries: list[str] = field(default_factory=list)  # why each failed kernel start failed
 
     @classmethod
     def load(cls, path: Path) -> "Record | None":
@@ -173,6 +146,16 @@ def record_path(out_dir: Path, page: str) -> Path:
 
 def executed_path(out_dir: Path, page: str) -> Path:
     return out_dir / f"{page}.ipynb"
+
+
+def history_path(out_dir: Path) -> Path:
+    """One JSON line per execution, appended: which notebook ran, when, how long, how it ended."""
+    return Path(out_dir) / "history.jsonl"
+
+
+def history(out_dir: Path) -> list[dict]:
+    path = history_path(out_dir)
+    return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
 
 def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> str | None:
@@ -216,37 +199,88 @@ def environment() -> dict[str, str]:
     return env
 
 
+# --- kernels ------------------------------------------------------------------------------
+
+def ipc_kernel_manager(folder: Path) -> type:
+    """A kernel manager whose kernels listen on Unix sockets in ``folder``: no TCP port to race for."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("connection_file")
+        def _default_connection_file(self) -> str:  # a fresh name per start; sockets are <name>-ipc-N
+            return str(Path(folder) / f"kernel-{uuid.uuid4().hex[:8]}.json")
+
+    return IPCKernelManager
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    """Set environment variables for the kernels started inside, then restore them."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
 # --- running ------------------------------------------------------------------------------
 
-def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> Record:
-    """Run one notebook with papermill; the record lists every data file it read."""
+def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, kernel_manager=None) -> Record:
+    """Run one notebook with papermill; the record lists every data file it read.
+
+    The kernel learns where the data are and where to log its reads from its environment (the
+    process boundary ``analysis.page.start`` reads). ``kernel_manager(folder)`` makes the kernel
+    manager class (default: :func:`ipc_kernel_manager`).
+    """
     import nbformat
-    import papermill
 
     page = page_id(nb, root)
     out = executed_path(out_dir, page)
     out.parent.mkdir(parents=True, exist_ok=True)
     rec = Record(page=page, source_hash=file_hash(nb), code_hash=code_hash(root, nb), data_dir=str(data_dir),
                  environment=environment(), executed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="thesis-") as tmp:
         src, log = Path(tmp) / "in.ipynb", Path(tmp) / "reads.log"
         nbformat.write(read_notebook(nb), src)
-        os.environ.update(THESIS_READ_LOG=str(log), THESIS_DATA_DIR=str(data_dir))
         start = time.perf_counter()
-        part = out.with_suffix(".part.ipynb")
-        try:
-            with _stderr_to(out.with_suffix(".log")):  # kernel chatter goes to a log beside the notebook
-                papermill.execute_notebook(str(src), str(part), cwd=str(nb.parent), kernel_name="python3",
-                                           progress_bar=False, log_output=False)
-            os.replace(part, out)
-            rec.status = "ok"
-        except Exception as err:  # papermill raises its own error types; keep the message for the report
-            rec.status, rec.error = "failed", _first_lines(err)
+        with _environ(THESIS_READ_LOG=str(log), THESIS_DATA_DIR=str(data_dir)), _stderr_to(out.with_suffix(".log")):
+            _execute_with_retries(src, out, nb.parent, (kernel_manager or ipc_kernel_manager)(Path(tmp)), rec)
         rec.seconds = round(time.perf_counter() - start, 2)
         reads = sorted(set(log.read_text().split())) if log.exists() else []
     rec.inputs = {r: h for r in reads if (h := input_hash(r))}
     record_path(out_dir, page).write_text(json.dumps(asdict(rec), indent=1), encoding="utf-8")
     return rec
+
+
+def _execute_with_retries(src: Path, out: Path, cwd: Path, manager: type, rec: Record) -> None:
+    """Execute, starting the kernel again (up to KERNEL_STARTS in all) when it fails to start.
+
+    A failure after the kernel answered (an error in a cell) is the notebook's own and is not retried.
+    """
+    import papermill
+
+    part = out.with_suffix(".part.ipynb")
+    for attempt in range(1, KERNEL_STARTS + 1):
+        started: list[bool] = []
+        try:
+            papermill.execute_notebook(str(src), str(part), cwd=str(cwd), kernel_name="python3",
+                                       progress_bar=False, log_output=False, kernel_manager_class=manager,
+                                       on_notebook_start=lambda **_: started.append(True))
+            os.replace(part, out)
+            rec.status = "ok"
+            return
+        except Exception as err:  # papermill and jupyter_client raise many types; keep the message
+            if started or attempt == KERNEL_STARTS:
+                rec.status, rec.error = "failed", _first_lines(err)
+                return
+            rec.kernel_retries.append(_first_lines(err, 1))
 
 
 @contextlib.contextmanager
@@ -265,37 +299,73 @@ def _stderr_to(path: Path):
 
 
 def _first_lines(err: Exception, limit: int = 12) -> str:
-    lines = [ln for ln in str(err).splitlines() if ln.strip()]
+    lines = [ln for ln in str(err).splitlines() if ln.strip()] or [type(err).__name__]
     return "\n".join(lines[-limit:])
 
 
+def last_seconds(page: str, dirs: list[Path]) -> float | None:
+    """The run time of the page's most recent recorded execution in the first folder that has one."""
+    for folder in dirs:
+        rec = Record.load(record_path(Path(folder), page))
+        if rec and rec.seconds:
+            return rec.seconds
+    return None
+
+
+def longest_first(pages: list[str], seconds: dict[str, float | None]) -> list[str]:
+    """Pages never timed first (in the given order), then the others by their last time, longest first."""
+    return sorted(pages, key=lambda p: (seconds.get(p) is not None, -(seconds.get(p) or 0.0)))
+
+
+def progress_lines(rec: Record, done: int, total: int, why: str) -> list[str]:
+    """What the build prints when a notebook finishes, including every kernel start it retried."""
+    lines = [f"  kernel for {rec.page} did not start ({reason}); starting it again "
+             f"(attempt {i + 2} of {KERNEL_STARTS})" for i, reason in enumerate(rec.kernel_retries)]
+    return lines + [f"  [{done}/{total}] {rec.status:6} {rec.seconds:5.1f} s  {rec.page}  ({why})"]
+
+
 def run(out_dir: Path, data_dir: Path, root: Path = ROOT, only: list[str] | None = None,
-        jobs: int | None = None, force: bool = False, say=print) -> list[Record]:
-    """Execute what is stale (or everything with force), in parallel across the cores."""
+        jobs: int | None = None, force: bool = False, say=print, timings_from: list[Path] = ()) -> list[Record]:
+    """Execute what is stale (or everything with force), in parallel, longest notebooks first.
+
+    A notebook's expected time is its last recorded time in ``out_dir``, else in ``timings_from``.
+    """
     out_dir, data_dir = Path(out_dir).resolve(), Path(data_dir).resolve()
-    todo = []
+    stale = {}
     for nb in notebooks(root):
-        if only and not any(page_id(nb, root).endswith(o.removesuffix(".md")) for o in only):
+        page = page_id(nb, root)
+        if only and not any(page.endswith(o.removesuffix(".md")) for o in only):
             continue
         reason = "forced" if force else why_stale(nb, out_dir, data_dir, root)
         if reason:
-            todo.append((nb, reason))
-    if not todo:
+            stale[page] = (nb, reason)
+    if not stale:
         say("notebooks: all current, nothing to execute")
         return []
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    say(f"notebooks: executing {len(todo)} on {jobs} worker(s)")
+    known = {p: last_seconds(p, [out_dir, *timings_from]) for p in stale}
+    order = longest_first(list(stale), known)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(order)))
+    say(f"notebooks: executing {len(order)} on {jobs} worker(s), longest first")
+    return _execute_all([stale[p] for p in order], out_dir, data_dir, root, jobs, say)
+
+
+def _execute_all(todo, out_dir: Path, data_dir: Path, root: Path, jobs: int, say) -> list[Record]:
     done: list[Record] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # spawn: a fresh worker never inherits the threads or open sockets of the caller
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     # A live bar on a terminal; plain lines (kept by CI logs) otherwise.
     bar = tqdm(total=len(todo), unit="notebook", desc="executing", disable=not sys.stderr.isatty())
-    with bar, ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(execute_one, nb, out_dir, data_dir, root): (nb, why) for nb, why in todo}
+    with pool, bar, history_path(out_dir).open("a", encoding="utf-8") as log:
+        futures = {pool.submit(execute_one, nb, out_dir, data_dir, root): why for nb, why in todo}
         for fut in as_completed(futures):
             rec = fut.result()
             done.append(rec)
-            _, why = futures[fut]
-            line = f"  [{len(done)}/{len(todo)}] {rec.status:6} {rec.seconds:5.1f} s  {rec.page}  ({why})"
-            bar.write(line) if not bar.disable and say is print else say(line)
+            log.write(json.dumps({k: getattr(rec, k) for k in ("page", "status", "seconds", "executed_at",
+                                                                 "kernel_retries")}) + "\n")
+            log.flush()
+            for line in progress_lines(rec, len(done), len(todo), futures[fut]):
+                bar.write(line) if not bar.disable and say is print else say(line)
             bar.update(1)
     return done
 

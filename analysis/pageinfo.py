@@ -62,14 +62,16 @@ def statistics_table(records: list[execution.Record], pathto) -> str:
             f"<p><strong>Environment</strong></p><ul>{env_items}</ul>")
 
 
+#: A chart's figure (its id is ``fig-<name>``, or ``chart-<hash>`` for a chart with no name) and spec.
 _SPEC = re.compile(r'<figure class="thesis-chart" id="([\w-]+)">.*?<script type="application/json" '
                    r'class="thesis-chart-spec">(.*?)</script>', re.S)
 _DATASET = re.compile(r"\(dataset <code>(\w+)</code>")
-_TABLE = re.compile(r'<table class="thesis-table"><caption>(.*?)</caption>', re.S)
+#: A table and its caption; a named table carries ``id="tab-<name>"``.
+_TABLE = re.compile(r'<table class="thesis-table"(?: id="([\w-]+)")?><caption>(.*?)</caption>', re.S)
 
 
 def figures_of(notebook_json: dict) -> list[dict]:
-    """Charts (id, title, datasets) and table captions found in an executed notebook's outputs."""
+    """Charts and tables (kind, id, title, datasets) found in an executed notebook's outputs, in order."""
     found = []
     for cell in notebook_json.get("cells", []):
         for out in cell.get("outputs", []):
@@ -86,27 +88,29 @@ def figures_of(notebook_json: dict) -> list[dict]:
             starts = [m for m in _TABLE.finditer(markup)]
             for i, match in enumerate(starts):  # a table's footer runs up to the next table
                 segment = markup[match.end(): starts[i + 1].start() if i + 1 < len(starts) else len(markup)]
-                found.append({"kind": "table", "id": "", "title": html.unescape(match.group(1)),
+                found.append({"kind": "table", "id": match.group(1) or "", "title": html.unescape(match.group(2)),
                               "datasets": _DATASET.findall(segment)})
     return found
 
 
-def figure_list(exec_dir: Path, pathto, data_href: str) -> str:
+def figure_list(exec_dir: Path, pathto, data_href: str, data_dir: Path | None = None,
+                root: Path = execution.ROOT) -> str:
     """The book's list of figures and tables, page by page, each linked to its place and its data."""
-    catalogue = datasets.catalogue().set_index("name")
+    catalogue = datasets.catalogue(data_dir).set_index("name")
     rows, n_fig, n_tab = [], 0, 0
-    for nb in execution.notebooks():
-        page = execution.page_id(nb)
+    for nb in execution.notebooks(root):
+        page = execution.page_id(nb, root)
         path = execution.executed_path(exec_dir, page)
         if not path.exists():
             continue
         for item in figures_of(json.loads(path.read_text(encoding="utf-8"))):
             if item["kind"] == "figure":
                 n_fig += 1
-                label, href = f"Figure {n_fig}", f"{pathto(page)}#{item['id']}"
+                label = f"Figure {n_fig}"
             else:
                 n_tab += 1
-                label, href = f"Table {n_tab}", pathto(page)
+                label = f"Table {n_tab}"
+            href = f"{pathto(page)}#{item['id']}" if item["id"] else pathto(page)
             data = ", ".join(f'<a href="{html.escape(data_href + catalogue.loc[d, "path"])}">{html.escape(d)}</a>'
                              for d in item["datasets"] if d in catalogue.index)
             rows.append(f'<tr><td>{label}</td><td><a href="{html.escape(href)}">{html.escape(item["title"])}</a></td>'

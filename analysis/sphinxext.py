@@ -3,12 +3,17 @@
 - writes Vega + Vega-Lite + vega-embed (from the vl-convert wheel) to ``_static/vega-bundle.js``
   and loads it deferred, so charts become interactive with no network;
 - copies the data package to ``_static/data/`` so every figure's "Data" link works offline;
-- points the ``_DATA_/`` placeholder of figure footers at that folder, relative to each page.
+- points the ``_DATA_/`` placeholder of figure footers at that folder, relative to each page;
+- adds the "Data on this page" box, the execution statistics and the list of figures.
+
+The build passes its folders as config values (``thesis_data_dir``, ``thesis_exec_dir``,
+``thesis_build_dir``, ``thesis_root``, written into the generated ``_config.yml``); nothing here
+reads the environment. Without them (a plain ``jupyter-book build``) the book's own ``data/`` is
+served and the execution reports are left out.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -23,11 +28,19 @@ STATS_MARKER = "<!-- thesis-execution-statistics -->"
 FIGURES_MARKER = "<!-- thesis-figure-list -->"
 
 
-def _bundle_cache() -> Path:
-    from .offline import VL_VERSION
+def _folder(config, name: str) -> Path | None:
+    value = getattr(config, name, None)
+    return Path(value) if value else None
+
+
+def _bundle_cache(config) -> Path:
+    """The Vega bundle is generated once per build folder and version, then copied into each site."""
     import vl_convert
 
-    return Path(__file__).resolve().parent.parent / "_build" / f"vega-bundle-{VL_VERSION}-{vl_convert.__version__}.js"
+    from .common.render import VL_VERSION
+
+    folder = _folder(config, "thesis_build_dir") or Path(config.thesis_root or execution.ROOT) / "_build"
+    return folder / f"vega-bundle-{VL_VERSION}-{vl_convert.__version__}.js"
 
 
 def _write_static(app, exception) -> None:
@@ -35,14 +48,14 @@ def _write_static(app, exception) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    cache = _bundle_cache()
+    cache = _bundle_cache(app.config)
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(javascript_bundle(), encoding="utf-8")
     shutil.copyfile(cache, static / BUNDLE)
     _proper_redirect(Path(app.outdir), app.config.master_doc, app.config.html_title or app.config.project)
     _label_toggles(Path(app.outdir))
-    source = datasets.data_dir(os.environ.get("THESIS_DATA_DIR"))  # set by the build (process boundary)
+    source = datasets.data_dir(_folder(app.config, "thesis_data_dir"))
     target = static / "data"
     if target.exists():
         shutil.rmtree(target)
@@ -75,29 +88,25 @@ def _label_toggles(outdir: Path) -> None:
             page.write_text(text.replace(TOGGLE, labelled), encoding="utf-8")
 
 
-def _exec_dir() -> Path | None:
-    folder = os.environ.get("THESIS_EXEC_DIR")
-    return Path(folder) if folder else None
-
-
 def _data_links(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body")
     if not body:
         return
     data_href = context["pathto"]("_static/data/", 1)
     body = body.replace('href="_DATA_/', 'href="' + data_href)
-    exec_dir = _exec_dir()
+    exec_dir, config = _folder(app.config, "thesis_exec_dir"), app.config
     if exec_dir:
+        root = _folder(config, "thesis_root") or execution.ROOT
         rec = execution.Record.load(execution.record_path(exec_dir, pagename))
         if rec:
             body += pageinfo.page_box(rec, data_href)
         if STATS_MARKER in body:
-            recs = [r for r in (execution.Record.load(p) for p in sorted(exec_dir.rglob("*.json"))) if r]
-            order = {execution.page_id(nb): i for i, nb in enumerate(execution.notebooks())}
-            recs = sorted((r for r in recs if r.page in order), key=lambda r: order[r.page])
+            recs = [r for r in execution.records(exec_dir, root) if r.executed_at]
             body = body.replace(STATS_MARKER, pageinfo.statistics_table(recs, lambda p: context["pathto"](p)))
         if FIGURES_MARKER in body:
-            body = body.replace(FIGURES_MARKER, pageinfo.figure_list(exec_dir, lambda p: context["pathto"](p), data_href))
+            body = body.replace(FIGURES_MARKER, pageinfo.figure_list(
+                exec_dir, lambda p: context["pathto"](p), data_href,
+                data_dir=_folder(config, "thesis_data_dir"), root=root))
     context["body"] = body
 
 
@@ -121,6 +130,8 @@ def _always_reread(app, env, added, changed, removed):
 
 
 def setup(app):
+    for name in ("thesis_data_dir", "thesis_exec_dir", "thesis_build_dir", "thesis_root"):
+        app.add_config_value(name, None, "")  # folders of this build; changing them re-reads nothing
     app.add_js_file(BUNDLE, loading_method="defer")
     app.add_js_file("chart-embed.js", loading_method="defer")
     app.add_css_file("thesis.css")

@@ -1,8 +1,18 @@
-"""Build mechanics: offline check, atomic publish, and refusing bad data before touching the site."""
+"""Build mechanics: offline check, atomic publish, refusing bad data, and data-aware rebuilds.
+
+The rebuild tests start from the session's one clean build (``book`` fixture) and never change it:
+the one-CSV rebuild works on a copy of its build folder and puts the data back afterwards.
+"""
+
+import shutil
 
 import pytest
 
-from analysis import build
+from analysis import build, datasets, execution
+from analysis.common import editions, lookup
+from conftest import ROOT, set_value
+
+FIRMS_PAGE = "book/ch1-italy/1-1-economy-and-firms.html"
 
 
 def test_external_references_are_found(tmp_path):
@@ -32,16 +42,77 @@ def test_bad_data_stops_the_build_and_keeps_the_last_site(tmp_path, data_copy):
     (out / "index.html").write_text("last good site")
     (data_copy / "istat_census_size.csv").write_text("year,size_class\n2018,3-9\n", encoding="utf-8")
     with pytest.raises(build.BuildError, match=r"istat_census_size.csv, row 1"):
-        build.build(data_dir=data_copy, out=out, say=lambda *_: None)
+        build.build(data_dir=data_copy, out=out, build_dir=tmp_path / "_build", say=lambda *_: None)
     assert (out / "index.html").read_text() == "last good site"
+    assert not (tmp_path / "_build").exists()
+
+
+def test_other_data_get_their_own_executions_folder(tmp_path, data_copy):
+    own = build.exec_dir_for(tmp_path, datasets.DEFAULT_DATA_DIR)
+    other = build.exec_dir_for(tmp_path, data_copy)
+    assert own.parent == tmp_path and other != own and other.is_relative_to(tmp_path)
 
 
 def test_citation_file_is_valid_cff():
     import yaml
-    from conftest import ROOT
 
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
     for key in ("message", "title", "authors", "version"):
         assert cff[key], key
     assert all("name" in a or "family-names" in a for a in cff["authors"])
+
+
+# --- rebuilds of the session's book -----------------------------------------------------------
+
+def test_no_change_rebuild_executes_nothing(book):
+    book.site()
+    before = execution.history(book.exec_dir)
+    lines: list[str] = []
+    build.build(data_dir=book.data, build_dir=book.build_dir, out=book.out, say=lines.append, root=book.root)
+    assert "notebooks: all current, nothing to execute" in lines
+    assert execution.history(book.exec_dir) == before
+
+
+def test_a_failing_notebook_keeps_the_last_site(book, monkeypatch):
+    html = book.site()
+    marker = (html / "index.html").read_bytes()
+
+    def broken(*args, **kwargs):
+        return [execution.Record(page="book/x", status="failed", error="NameError: boom")]
+
+    monkeypatch.setattr(execution, "run", broken)
+    with pytest.raises(build.BuildError, match="boom"):
+        build.build(data_dir=book.data, build_dir=book.build_dir, out=html, say=lambda *_: None, root=book.root)
+    assert (html / "index.html").read_bytes() == marker
+
+
+@pytest.fixture
+def edited_census(book):
+    """The census share of micro firms the thesis could see, raised by 1.2 points (small firms lowered
+    by as much, so the shares still add to 100) in the book's data; put back afterwards."""
+    book.site()
+    path = book.data / "istat_census_size.csv"
+    original = path.read_bytes()
+    census = datasets.load("istat_census_size", book.data)
+    year = editions.last_seen(census)
+    micro = lookup.value(census, year=year, size_class="3-9", measure="share_of_firms")
+    small = lookup.value(census, year=year, size_class="10-49", measure="share_of_firms")
+    for size, share in (("3-9", micro + 1.2), ("10-49", small - 1.2)):
+        set_value(path, round(share, 1), f"{share:.1f}%", year=year, size_class=size, measure="share_of_firms")
+    yield round(micro + 1.2, 1)
+    path.write_bytes(original)
+
+
+def test_changing_one_csv_reruns_only_its_readers_and_shows_the_new_number(book, edited_census, tmp_path):
+    copy = tmp_path / "_build"
+    shutil.copytree(book.build_dir, copy, symlinks=True)
+    exec_dir = build.exec_dir_for(copy, book.data)
+    census = str(book.data / "istat_census_size.csv")
+    readers = sorted(r.page for r in execution.records(exec_dir, book.root) if census in r.inputs)
+    lines: list[str] = []
+    build.build(data_dir=book.data, build_dir=copy, out=tmp_path / "html", say=lines.append, root=book.root)
+    ran = [h for h in execution.history(exec_dir)][len(execution.history(book.exec_dir)):]
+    assert sorted(h["page"] for h in ran) == readers and "book/ch1-italy/1-1-economy-and-firms" in readers
+    assert all("input changed" in ln for ln in lines if ln.strip().startswith("["))
+    assert f"{edited_census:.1f}" in (tmp_path / "html" / FIRMS_PAGE).read_text(encoding="utf-8")

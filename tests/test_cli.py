@@ -1,15 +1,20 @@
 """The command line for people who update data: validate, run --data, status."""
 
 import hashlib
+import json
+import os
 import subprocess
 import sys
+from dataclasses import asdict
 
-from analysis import cli
-from conftest import DATA, ROOT, rewrite
+from analysis import build, cli, datasets, execution
+from analysis.common import editions, lookup
+from conftest import DATA, ROOT, rewrite, set_value
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, **(env or {})))
 
 
 def _hash(folder):
@@ -33,30 +38,54 @@ def test_validate_prints_each_problem_on_one_line_and_fails(data_copy):
 
 
 def test_errors_are_one_line_unless_verbose(tmp_path):
-    proc = _cli("validate", "--data", str(tmp_path))
+    proc = _cli("build", "--data", str(tmp_path))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "datapackage.json" in proc.stderr
+    assert proc.stderr.startswith("error: ") and "datapackage.json" in proc.stderr
+    assert "Traceback" in _cli("--verbose", "build", "--data", str(tmp_path)).stderr
+
+
+def _shift_micro_share(data, points: float) -> float:
+    """Move census share points from small to micro firms (shares still add to 100); the new micro share."""
+    census = datasets.load("istat_census_size", data)
+    year = editions.last_seen(census)
+    micro = lookup.value(census, year=year, size_class="3-9", measure="share_of_firms")
+    small = lookup.value(census, year=year, size_class="10-49", measure="share_of_firms")
+    for size, share in (("3-9", micro + points), ("10-49", small - points)):
+        set_value(data / "istat_census_size.csv", round(share, 1), f"{share:.1f}%", year=year, size_class=size,
+                  measure="share_of_firms")
+    return round(micro + points, 1)
 
 
 def test_run_on_a_modified_copy_leaves_data_untouched(data_copy, tmp_path):
     before = _hash(DATA)
-    # a revision that keeps the shares adding up to 100 (validate checks the sum)
-    rewrite(data_copy / "istat_census_size.csv", ",79.5,", ",80.5,")
-    rewrite(data_copy / "istat_census_size.csv", ",18.2,", ",17.2,")
+    micro = _shift_micro_share(data_copy, 1.0)
     out = tmp_path / "runs"
     proc = _cli("run", "--data", str(data_copy), "--only", "1-1-economy-and-firms", "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     executed = (out / "book/ch1-italy/1-1-economy-and-firms.ipynb").read_text(encoding="utf-8")
-    assert "80.5" in executed
+    assert f"{micro:.1f}" in executed
     assert _hash(DATA) == before
 
     status = _cli("status", "--data", str(data_copy), "--out", str(out))
     assert "current  book/ch1-italy/1-1-economy-and-firms" in status.stdout
-    rewrite(data_copy / "istat_census_size.csv", ",80.5,", ",81.5,")
-    rewrite(data_copy / "istat_census_size.csv", ",17.2,", ",16.2,")
+    _shift_micro_share(data_copy, 1.0)
     status = _cli("status", "--data", str(data_copy), "--out", str(out))
     assert "stale    book/ch1-italy/1-1-economy-and-firms  (input changed:" in status.stdout
     assert "istat_census_size.csv" in status.stdout
+
+
+def test_status_reads_the_build_folder_named_by_thesis_build_dir(tmp_path):
+    nb = ROOT / "book/ch1-italy/1-3-ice-ita.md"
+    page = execution.page_id(nb)
+    exec_dir = build.exec_dir_for(tmp_path / "scratch", DATA)
+    rec = execution.Record(page=page, status="ok", source_hash=execution.file_hash(nb),
+                           code_hash=execution.code_hash(ROOT, nb), data_dir=str(DATA.resolve()))
+    execution.record_path(exec_dir, page).parent.mkdir(parents=True)
+    execution.record_path(exec_dir, page).write_text(json.dumps(asdict(rec)))
+    execution.executed_path(exec_dir, page).write_text("{}")
+    lines = _cli("status", env={"THESIS_BUILD_DIR": str(tmp_path / "scratch")}).stdout.splitlines()
+    assert f"current  {page}" in lines
+    assert sum(ln.startswith("stale ") for ln in lines) == len(execution.notebooks(ROOT)) - 1
 
 
 def test_parser_knows_the_four_commands():

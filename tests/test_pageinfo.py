@@ -4,49 +4,60 @@ import json
 
 import altair as alt
 
-from analysis import charts, datasets, execution, offline, pageinfo
+from analysis import datasets, execution, pageinfo
+from analysis.common import render, style, tables
 from conftest import DATA, ROOT
 
 
-def _notebook_with_chart_and_table():
+def _notebook_with_chart_and_tables():
     census = datasets.load("istat_census_size", DATA)
-    chart = charts.finish(alt.Chart(census).mark_bar().encode(x="value:Q"), title="A finding about firms",
-                          alt_text="Bars.", data=census)
-    html = offline.render(chart.to_dict())["text/html"]
-    table = ('<table class="thesis-table"><caption>Table 1. EU &amp; definition</caption></table>'
-             '<p class="thesis-data">Data: x (dataset <code>eu_sme_definition</code>, version 1)</p>')
+    chart = style.finish(alt.Chart(census).mark_bar().encode(x="value:Q"), name="firms-test-bars",
+                         title="A finding about firms", alt_text="Bars.", data=census)
+    html = render.render(chart.to_dict())["text/html"]
+    named = tables.table(census.head(2), [tables.Column("size_class", "Size class")], caption="Census & rows",
+                         name="firms-census-rows")._repr_html_()
+    unnamed = ('<table class="thesis-table"><caption>EU definition</caption></table>'
+               '<p class="thesis-data">Data: x (dataset <code>eu_sme_definition</code>, version 1)</p>')
     return {"cells": [{"cell_type": "code", "outputs": [{"data": {"text/html": html}}]},
-                      {"cell_type": "code", "outputs": [{"data": {"text/html": [table]}}]}]}
+                      {"cell_type": "code", "outputs": [{"data": {"text/html": [named, unnamed]}}]}]}
 
 
-def test_figures_are_found_with_title_id_and_datasets():
-    found = pageinfo.figures_of(_notebook_with_chart_and_table())
-    assert [f["kind"] for f in found] == ["figure", "table"]
-    assert found[0]["title"] == "A finding about firms" and found[0]["id"].startswith("chart-")
-    assert found[0]["datasets"] == ["istat_census_size"]
-    assert found[1]["title"] == "Table 1. EU & definition" and found[1]["datasets"] == ["eu_sme_definition"]
+def test_figures_and_tables_are_found_with_their_anchor_title_and_datasets():
+    found = pageinfo.figures_of(_notebook_with_chart_and_tables())
+    assert [(f["kind"], f["id"]) for f in found] == [("figure", "fig-firms-test-bars"),
+                                                     ("table", "tab-firms-census-rows"), ("table", "")]
+    assert found[0]["title"] == "A finding about firms" and found[0]["datasets"] == ["istat_census_size"]
+    assert found[1]["title"] == "Census & rows" and found[1]["datasets"] == ["istat_census_size"]
+    assert found[2]["datasets"] == ["eu_sme_definition"]
 
 
-def test_figure_list_numbers_and_links_every_figure(tmp_path):
+def test_figure_list_numbers_and_links_every_figure_and_table(tmp_path):
     nb = execution.notebooks(ROOT)[0]
-    path = execution.executed_path(tmp_path, execution.page_id(nb))
+    page = execution.page_id(nb)
+    path = execution.executed_path(tmp_path, page)
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(_notebook_with_chart_and_table()))
-    html = pageinfo.figure_list(tmp_path, lambda p: p + ".html", "data/")
-    assert "Figure 1" in html and "Table 1" in html and "1 figures and 1 tables" in html
-    assert f'href="{execution.page_id(nb)}.html#chart-' in html
+    path.write_text(json.dumps(_notebook_with_chart_and_tables()))
+    html = pageinfo.figure_list(tmp_path, lambda p: p + ".html", "data/", data_dir=DATA)
+    assert "Figure 1" in html and "Table 2" in html and "Table 3" not in html
+    assert f'href="{page}.html#fig-firms-test-bars"' in html and f'href="{page}.html#tab-firms-census-rows"' in html
+    assert f'href="{page}.html"' in html  # the table with no name links to its page
     assert 'href="data/istat_census_size.csv"' in html
 
 
-def test_page_box_lists_datasets_with_version(tmp_path):
+def test_page_box_lists_datasets_with_version():
     rec = execution.Record(page="p", executed_at="2026-01-01T00:00:00+00:00", seconds=1.5,
                            inputs={f"{DATA / 'datapackage.json'}#istat_census_size": "x"})
+    version = datasets.package(DATA).resource("istat_census_size")["version"]
     box = pageinfo.page_box(rec, "../_static/data/")
-    assert "istat_census_size.csv" in box and "version 1.0.0" in box and "1.5 s" in box
+    assert 'href="../_static/data/istat_census_size.csv"' in box and f"version {version}" in box and "1.5 s" in box
 
 
-def test_statistics_table_has_a_row_per_record():
+def test_a_page_that_read_no_dataset_has_no_box():
+    assert pageinfo.page_box(execution.Record(page="p", inputs={"/x/sources.csv": "h"}), "d/") == ""
+
+
+def test_statistics_table_has_a_row_per_record_and_sums_their_times():
     recs = [execution.Record(page="a", status="ok", seconds=2.0, environment={"python": "3.11"}),
-            execution.Record(page="b", status="failed", seconds=1.0)]
+            execution.Record(page="b", status="failed", seconds=1.5)]
     html = pageinfo.statistics_table(recs, lambda p: p)
-    assert html.count("<tr>") == 3 and "failed" in html and "3.0 s over 2 notebooks" in html
+    assert html.count("<tr>") == 3 and "failed" in html and "3.5 s over 2 notebooks" in html

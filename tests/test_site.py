@@ -1,10 +1,7 @@
-"""The built site: strict build, offline, links that work, numbers from the data, data-aware rebuilds.
-
-One clean build of the whole book (warnings as errors) into a temporary folder, from a copy of the
-data package; then one number is changed and the book rebuilt.
+"""The built site (the session's one strict build, ``book`` fixture): every page, offline, links that
+work, charts with alt text and their sources, the data it was built from, the reports on each run.
 """
 
-import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,146 +9,122 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from analysis import build, datasets, execution, firms
-from conftest import DATA, ROOT, rewrite
-
-FIRMS_PAGE = "book/ch1-italy/1-1-economy-and-firms.html"
+from analysis import build, execution
+from conftest import ROOT
 
 
-def _tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()
+def _pages(html: Path) -> list[Path]:
+    return [p for p in sorted(html.rglob("*.html")) if "_static" not in p.relative_to(html).parts]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A clean build from a copy of data/; returns (html folder, data copy, build folder, log lines)."""
-    tmp = tmp_path_factory.mktemp("site")
-    data = tmp / "data"
-    import shutil
-    shutil.copytree(DATA, data)
-    before = _tree_hash(DATA)
-    lines: list[str] = []
-    mp = pytest.MonkeyPatch()
-    mp.setattr(build, "BUILD", tmp / "_build")
-    out = build.build(data_dir=data, out=tmp / "html", say=lines.append)
-    yield out, data, tmp, lines, mp
-    mp.undo()
-    assert _tree_hash(DATA) == before, "a build wrote to data/"
+def _url(page: Path, root: Path) -> str:
+    return page.relative_to(root).with_suffix(".html").as_posix()
 
 
 class _Refs(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.refs, self.imgs = [], []
+        self.refs, self.imgs, self.ids = [], [], set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         for key in ("href", "src"):
             if attrs.get(key):
                 self.refs.append(attrs[key])
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
         if tag == "img":
             self.imgs.append(attrs)
 
 
-def test_every_page_of_the_toc_is_built(site):
-    html = site[0]
+def _parse(page: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_of_the_toc_is_built(book):
+    html = book.site()
     assert (html / "index.html").exists()
-    for page in execution.toc_files(ROOT):
-        rel = page.relative_to(ROOT).with_suffix(".html")
-        assert (html / rel).exists(), rel
+    missing = [_url(p, book.root) for p in execution.toc_files(book.root) if not (html / _url(p, book.root)).exists()]
+    assert missing == []
 
 
-def test_firms_page_has_interactive_charts_with_alt_text(site):
-    text = (site[0] / FIRMS_PAGE).read_text(encoding="utf-8")
-    figures = re.findall(r'<figure class="thesis-chart".*?</figure>', text, re.S)
-    assert len(figures) >= 4
-    for fig in figures:
-        assert re.search(r'role="img" aria-label="[^"]{40,}"', fig) and "<svg" in fig
-        assert "thesis-chart-spec" in fig and "Source:" in fig and "Data:" in fig
-    assert "_static/vega-bundle.js" in text and "_static/chart-embed.js" in text
-    assert (site[0] / "_static" / "vega-bundle.js").stat().st_size > 500_000
+def test_every_chart_is_interactive_offline_with_alt_text_source_and_data(book):
+    html = book.site()
+    figures = 0
+    for page in _pages(html):
+        text = page.read_text(encoding="utf-8")
+        for fig in re.findall(r'<figure class="thesis-chart".*?</figure>', text, re.S):
+            figures += 1
+            assert re.search(r'role="img" aria-label="[^"]{20,}"', fig) and "<svg" in fig, page.name
+            assert "thesis-chart-spec" in fig and "Data:" in fig, page.name
+            assert "_static/vega-bundle.js" in text and "_static/chart-embed.js" in text, page.name
+    assert figures, "the book has no chart"
+    assert (html / "_static" / "vega-bundle.js").stat().st_size > 500_000
 
 
-def test_numbers_in_the_prose_come_from_the_data(site):
-    text = (site[0] / FIRMS_PAGE).read_text(encoding="utf-8")
-    census = datasets.load("istat_census_size", DATA)
-    micro = firms.census_value(census, 2018, "3-9", "share_of_firms")
-    assert f"{micro:.1f}</span>%" in text or f">{micro:.1f}<" in text
+def test_no_page_loads_from_another_host(book):
+    assert build.external_references(book.site()) == []
 
 
-def test_no_page_loads_from_another_host(site):
-    assert build.external_references(site[0]) == []
-
-
-def test_internal_links_and_images_resolve(site):
-    html = site[0]
-    broken, missing_alt = [], []
-    for page in html.rglob("*.html"):
-        if "_static" in page.relative_to(html).parts:  # theme templates, not pages
-            continue
-        parser = _Refs()
-        parser.feed(page.read_text(encoding="utf-8"))
-        missing_alt += [f"{page.name}: {a.get('src')}" for a in parser.imgs if "alt" not in a]
-        for ref in parser.refs:
+def test_internal_links_anchors_and_images_resolve(book):
+    html = book.site()
+    broken, missing_alt, parsed = [], [], {}
+    for page in _pages(html):
+        parsed[page.resolve()] = _parse(page)
+    for page, refs in parsed.items():
+        missing_alt += [f"{page.name}: {a.get('src')}" for a in refs.imgs if "alt" not in a]
+        for ref in refs.refs:
             url = urlparse(ref)
             if url.scheme or ref.startswith(("#", "//", "mailto:", "data:", "javascript:")):
                 continue
             target = (page.parent / unquote(url.path)).resolve()
             if url.path and not target.exists():
-                broken.append(f"{page.relative_to(html)} -> {ref}")
+                broken.append(f"{page.relative_to(html.resolve())} -> {ref}")
+            elif url.fragment and target in parsed and url.fragment not in parsed[target].ids:
+                broken.append(f"{page.relative_to(html.resolve())} -> {ref} (no such anchor)")
     assert not broken, broken[:20]
     assert not missing_alt, missing_alt[:20]
 
 
-def test_data_files_are_downloadable_from_the_site(site):
-    static = site[0] / "_static" / "data"
-    assert (static / "datapackage.json").exists() and (static / "istat_census_size.csv").exists()
+def test_the_site_serves_the_data_package_it_was_built_from(book):
+    static = book.site() / "_static" / "data"
+    for name in ("datapackage.json", "sources.csv", "istat_census_size.csv"):
+        assert (static / name).read_bytes() == (book.data / name).read_bytes(), name
 
 
-def test_changing_one_csv_reruns_only_its_readers_and_shows_the_new_number(site):
-    html, data, tmp, _, mp = site
-    census = datasets.load("istat_census_size", data)
-    old = firms.census_value(census, 2018, "3-9", "share_of_firms")
-    new = old + 1.2
-    small = firms.census_value(census, 2018, "10-49", "share_of_firms")
-    rewrite(data / "istat_census_size.csv", f"2018,3-9,share_of_firms,{old},", f"2018,3-9,share_of_firms,{new:.1f},")
-    # keep the shares adding up to 100, as a real revision would (validate checks the sum)
-    rewrite(data / "istat_census_size.csv", f"2018,10-49,share_of_firms,{small},",
-            f"2018,10-49,share_of_firms,{small - 1.2:.1f},")
-    lines: list[str] = []
-    build.build(data_dir=data, out=html, say=lines.append)
-    ran = [ln for ln in lines if ln.strip().startswith("[")]
-    readers = [nb for nb in execution.notebooks(ROOT) if "istat_census_size" in nb.read_text(encoding="utf-8")
-               or nb.name == "data.md"]
-    assert len(ran) == len(readers), lines
-    assert all("input changed" in ln for ln in ran)
-    assert any("1-1-economy-and-firms" in ln for ln in ran)
-    text = (html / FIRMS_PAGE).read_text(encoding="utf-8")
-    assert f"{new:.1f}" in text
+def test_every_page_that_read_data_names_it_in_its_data_box(book):
+    html = book.site()
+    for rec in execution.records(book.exec_dir, book.root):
+        used = [key.partition("#")[2] for key in rec.inputs if "#" in key]
+        text = (html / f"{rec.page}.html").read_text(encoding="utf-8")
+        box = re.search(r'<aside class="thesis-page-data".*?</aside>', text, re.S)
+        assert bool(box) == bool(used), rec.page
+        for name in used:
+            path = next(r["path"] for r in _resources(book.data) if r["name"] == name)
+            assert path in box.group(0), f"{rec.page}: {path}"
 
 
-def test_no_change_rebuild_executes_nothing(site):
-    html, data, tmp, _, mp = site
-    lines: list[str] = []
-    build.build(data_dir=data, out=html, say=lines.append)
-    assert "notebooks: all current, nothing to execute" in lines
+def _resources(data: Path) -> list[dict]:
+    import json
+    return json.loads((data / "datapackage.json").read_text(encoding="utf-8"))["resources"]
 
 
-def test_a_failing_notebook_keeps_the_last_site(site, monkeypatch):
-    html, data, tmp, _, mp = site
-    marker = (html / "index.html").read_bytes()
+def test_the_execution_statistics_list_every_notebook(book):
+    text = (book.site() / "book/about/execution.html").read_text(encoding="utf-8")
+    table = re.search(r"<table class=\"thesis-table\"><caption>Notebook execution.*?</table>", text, re.S)
+    assert table, "no execution statistics table"
+    rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td><td>(\w+)</td>", table.group(0))
+    assert sorted(rows) == sorted((execution.page_id(nb, book.root), "ok") for nb in execution.notebooks(book.root))
 
-    def broken(*args, **kwargs):
-        return [execution.Record(page="book/x", status="failed", error="NameError: boom")]
 
-    monkeypatch.setattr(execution, "run", broken)
-    with pytest.raises(build.BuildError, match="boom"):
-        build.build(data_dir=data, out=html, say=lambda *_: None)
-    assert (html / "index.html").read_bytes() == marker
+def test_the_list_of_figures_links_every_chart_of_the_book(book):
+    html = book.site()
+    charts = sum(p.read_text(encoding="utf-8").count('<figure class="thesis-chart"') for p in _pages(html))
+    listing = (html / "book/about/figures.html").read_text(encoding="utf-8")
+    linked = re.findall(r'<td>Figure \d+</td><td><a href="([^"]+#fig-[\w-]+)"', listing)
+    assert charts and len(linked) == charts
 
 
 def _browser_tools():
@@ -168,7 +141,7 @@ def _browser_tools():
     return chromium, node
 
 
-def test_pages_pass_axe_and_charts_become_interactive_offline(site):
+def test_pages_pass_axe_and_charts_become_interactive_offline(book):
     import functools
     import http.server
     import json
@@ -176,7 +149,8 @@ def test_pages_pass_axe_and_charts_become_interactive_offline(site):
     import threading
 
     chromium, node = _browser_tools()
-    html = site[0]
+    html = book.site()
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # keep the test output readable
             pass
@@ -186,7 +160,7 @@ def test_pages_pass_axe_and_charts_become_interactive_offline(site):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        urls = [base + p.relative_to(ROOT).with_suffix(".html").as_posix() for p in execution.toc_files(ROOT)]
+        urls = [base + _url(p, book.root) for p in execution.toc_files(book.root)]
         proc = subprocess.run([node, str(ROOT / "tests/a11y/axe-check.js"), chromium, *urls],
                               capture_output=True, text=True, timeout=600)
     finally:
@@ -197,11 +171,12 @@ def test_pages_pass_axe_and_charts_become_interactive_offline(site):
     serious = {url.replace(base, ""): [v for v in found if v["impact"] in ("serious", "critical")]
                for url, found in result["pages"].items()}
     assert not any(serious.values()), {k: v for k, v in serious.items() if v}
-    firms_page = result["charts"][base + FIRMS_PAGE]
-    assert firms_page["figures"] >= 4 and firms_page["interactive"] == firms_page["figures"]
+    assert any(c["figures"] for c in result["charts"].values()), "no page has a chart"
+    for url, charts in result["charts"].items():
+        assert charts["interactive"] == charts["figures"], url
 
 
-def test_platform_names_are_text_not_links(site):
+def test_platform_names_are_text_not_links(book):
     # MyST's linkify would turn "Alibaba.com" into a link to that host on every page.
-    pages = [p for p in site[0].rglob("*.html") if "_static" not in p.parts]
+    pages = _pages(book.site())
     assert not [p.name for p in pages if 'href="http://Alibaba.com"' in p.read_text(encoding="utf-8")]
