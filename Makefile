@@ -40,10 +40,10 @@ book: $(STAMP)
 
 A11Y := tests/a11y/node_modules/.installed
 
-# The accessibility test drives Chromium with pinned node packages; installed when npm is present.
+# The site judges (axe-core, playwright-core, vnu-jar) are pinned node packages; installed when npm is present.
 $(A11Y): tests/a11y/package.json tests/a11y/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --silent --no-audit --no-fund --prefix tests/a11y && touch $(A11Y); \
+	  npm ci --silent --no-audit --no-fund --ignore-scripts --prefix tests/a11y && touch $(A11Y); \
 	else echo "npm not found: the accessibility test will be skipped (CI installs it)"; fi
 
 test: $(STAMP) $(A11Y)

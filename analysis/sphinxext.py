@@ -135,6 +135,8 @@ def setup(app):
     app.add_js_file(BUNDLE, loading_method="defer")
     app.add_js_file("chart-embed.js", loading_method="defer")
     app.add_css_file("thesis.css")
+    app.add_css_file("lang.css")  # CJK text in the readers' own system fonts; no web font
+    app.add_js_file("sme-check.js", loading_method="defer")  # only where the page has the form (thesis_site)
     app.connect("build-finished", _write_static)
     app.connect("html-page-context", _data_links)
     app.connect("env-get-outdated", _always_reread)

@@ -7,7 +7,7 @@
 - internal links and anchors: none broken;
 - weight, gzip as a host serves it: at most 150 KB of HTML and 1.0 MB in all per page (first visit).
 
-The site is ``THESIS_SITE_DIR`` if set, else ``_build/html``. With ``CI`` set, a missing tool or site
+The site is the test session's one build (``book`` in conftest.py), or ``THESIS_SITE_DIR`` if set. With ``CI`` set, a missing tool or site
 fails instead of skipping. Run as a script for the numbers: ``python tests/test_judges.py [SITE]``.
 """
 
@@ -174,8 +174,9 @@ def weights(site: Path, browser: dict) -> dict[str, dict[str, int]]:
 # --- tests ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def judged_site() -> Path:
-    site = Path(os.environ.get("THESIS_SITE_DIR") or ROOT / "_build" / "html")
+def judged_site(book) -> Path:
+    """The session's one build (tests/conftest.py), or THESIS_SITE_DIR to judge another site."""
+    site = Path(os.environ["THESIS_SITE_DIR"]) if os.environ.get("THESIS_SITE_DIR") else book.site()
     if not (site / "index.html").exists():
         msg = f"no built site at {site} (make book, or set THESIS_SITE_DIR)"
         if os.environ.get("CI"):

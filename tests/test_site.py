@@ -127,55 +127,6 @@ def test_the_list_of_figures_links_every_chart_of_the_book(book):
     assert charts and len(linked) == charts
 
 
-def _browser_tools():
-    """Chromium and the pinned node packages (tests/a11y); CI installs both, so CI never skips this."""
-    import os
-    import shutil as sh
-    chromium = sh.which("chromium") or sh.which("chromium-browser")
-    node = sh.which("node")
-    ready = chromium and node and (ROOT / "tests/a11y/node_modules/axe-core").exists()
-    if not ready:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide chromium, node and tests/a11y/node_modules (see .ci/run)")
-        pytest.skip("needs chromium and `npm ci --prefix tests/a11y` (installed by .ci/run)")
-    return chromium, node
-
-
-def test_pages_pass_axe_and_charts_become_interactive_offline(book):
-    import functools
-    import http.server
-    import json
-    import subprocess
-    import threading
-
-    chromium, node = _browser_tools()
-    html = book.site()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # keep the test output readable
-            pass
-
-    handler = functools.partial(Quiet, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
-        urls = [base + _url(p, book.root) for p in execution.toc_files(book.root)]
-        proc = subprocess.run([node, str(ROOT / "tests/a11y/axe-check.js"), chromium, *urls],
-                              capture_output=True, text=True, timeout=600)
-    finally:
-        server.shutdown()
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result = json.loads(proc.stdout)
-    assert result["external"] == [], "a page contacted another host"
-    serious = {url.replace(base, ""): [v for v in found if v["impact"] in ("serious", "critical")]
-               for url, found in result["pages"].items()}
-    assert not any(serious.values()), {k: v for k, v in serious.items() if v}
-    assert any(c["figures"] for c in result["charts"].values()), "no page has a chart"
-    for url, charts in result["charts"].items():
-        assert charts["interactive"] == charts["figures"], url
-
-
 def test_platform_names_are_text_not_links(book):
     # MyST's linkify would turn "Alibaba.com" into a link to that host on every page.
     pages = _pages(book.site())

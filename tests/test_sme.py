@@ -215,12 +215,9 @@ def test_the_page_script_gives_the_same_class_and_rule_as_python(definition, tab
 # --- the built page, in Chromium ---------------------------------------------------------------
 
 @pytest.fixture
-def built_site() -> Path:
-    """The HTML folder of a built book. The suite's build can provide it; here it comes from THESIS_SITE."""
-    site = os.environ.get("THESIS_SITE")
-    if not site:
-        pytest.skip("no built site given (set THESIS_SITE to a built book's html folder)")
-    return Path(site)
+def built_site(book) -> Path:
+    """The HTML folder of the test session's one build (conftest.py)."""
+    return book.site()
 
 
 def _chromium_and_node():

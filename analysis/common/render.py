@@ -71,13 +71,25 @@ def _figure_html(spec: dict, svg: str, alt_text: str, meta: dict) -> str:
 
 
 def footer_html(prov: dict, note: str | None = None) -> str:
-    """Source line and data line under a chart or table."""
+    """The footer as a chart's caption (a table's footer puts footer_parts in a div)."""
+    return "<figcaption>" + footer_parts(prov, note) + "</figcaption>"
+
+
+def footer_parts(prov: dict, note: str | None = None) -> str:
+    """Note, source line and data line under a chart or table."""
     parts = []
     if note:
         parts.append(f'<p class="thesis-note"><strong>Note:</strong> {html.escape(note)}</p>')
-    srcs = [_link(s["publisher"] + ", " + s["title"], s["url"]) for s in prov.get("sources", [])]
-    if srcs:
-        parts.append('<p class="thesis-source"><strong>Source:</strong> ' + "; ".join(srcs) + ".</p>")
+    sources = prov.get("sources", [])
+    srcs = [_link(s["publisher"] + ", " + s["title"], s["url"]) for s in sources]
+    if len(srcs) == 1:
+        parts.append('<p class="thesis-source"><strong>Source:</strong> ' + srcs[0] + ".</p>")
+    elif srcs:
+        # a long list stays one line (its publishers) until the reader opens it
+        publishers = ", ".join(dict.fromkeys(s["publisher"] for s in sources))
+        parts.append('<details class="thesis-source"><summary><strong>Source:</strong> '
+                     f"{html.escape(publishers)} ({len(srcs)} documents)</summary>"
+                     "<p>" + "; ".join(srcs) + ".</p></details>")
     for d in prov.get("datasets", []):
         csv_href = f"_DATA_/{html.escape(d['path'])}"
         parts.append(
@@ -86,7 +98,7 @@ def footer_html(prov: dict, note: str | None = None) -> str:
             f"(dataset <code>{html.escape(d['name'])}</code>, version {html.escape(str(d['version']))}, "
             f"updated {html.escape(str(d['last_updated']))}).</p>"
         )
-    return "<figcaption>" + "".join(parts) + "</figcaption>"
+    return "".join(parts)
 
 
 def _link(text: str, url: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import datasets
 from . import style
-from .render import footer_html
+from .render import footer_parts
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _render(frame, columns, caption, extra_heads, extra_cells, prov, note, name=
     ident = f' id="tab-{html.escape(name)}"' if name else ""
     markup = (f'<table class="thesis-table"{ident}><caption>{html.escape(caption)}</caption>'
               f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-              f'<div class="thesis-table-footer">{footer_html(prov, note)}</div>')
+              f'<div class="thesis-table-footer">{footer_parts(prov, note)}</div>')
     return Table(markup, caption + "\n" + frame[[c.name for c in columns]].to_string(index=False))
 
 

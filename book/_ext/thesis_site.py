@@ -27,6 +27,8 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 CHART_SCRIPTS = ("vega-bundle.js", "chart-embed.js")
+#: A script that serves one form: loaded only on the page that has the form's element.
+FORM_SCRIPTS = {"sme-check.js": 'id="sme-check"'}
 DESCRIPTION_LENGTH = 160
 NOT_FOUND = "404"
 
@@ -49,6 +51,8 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
         name = os.path.basename(str(getattr(js, "filename", js) or ""))
         inline = getattr(js, "attributes", {}).get("body", "")
         if name in CHART_SCRIPTS and not has_chart:
+            continue
+        if name in FORM_SCRIPTS and FORM_SCRIPTS[name] not in body:
             continue
         if "thebe" in name or "THEBE" in inline:
             continue
