@@ -89,9 +89,11 @@ def _download(version: str, dest: Path) -> subprocess.Popen:
 def test_every_pin_has_a_wheel_for_python_3_11_to_3_13(tmp_path):
     _need_index()
     downloads = {v: _download(v, tmp_path / v) for v in SUPPORTED}  # side by side: they wait on the network
-    failed = {}
+    failed, yanked = {}, set()
     for version, proc in downloads.items():
         _, err = proc.communicate(timeout=3600)
         if proc.returncode:
             failed[version] = [ln for ln in err.splitlines() if "ERROR" in ln][-5:] or err[-2000:]
+        yanked |= {ln.strip() for ln in err.splitlines() if "yanked" in ln and "candidate" in ln}
     assert not failed, failed
+    assert not yanked, f"pinned releases their maintainers withdrew: {sorted(yanked)}"

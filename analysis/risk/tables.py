@@ -28,7 +28,7 @@ def table6(italy: pd.DataFrame, edition: int) -> tables.Table:
     return tables.table(
         rows, [Column("rank", "Rank", "{:.0f}"), Column("risk_label", "Risk (Allianz category)"),
                Column("value", "Share of responses (%)", "{:.0f}")],
-        caption=f"Table 6. Top 10 business risks in Italy, Allianz Risk Barometer {edition}",
+        caption=f"Top 10 business risks in Italy, Allianz Risk Barometer {edition} (the thesis's Table 6)",
         note=_note(f"Ranks {risk_data.unknown_ranks(italy, edition)}: not available.",
                    f"The published shares add up to {total:.0f}%: a respondent could name more than one risk."
                    if total > 100 else ""),
@@ -40,7 +40,7 @@ def risk_types_table(risk_types: pd.DataFrame) -> tables.Table:
     return tables.table(
         risk_data.tree(risk_types, "Business risk"),
         [Column("label", "Type of risk"), PARAPHRASE, Column("quote", "The thesis's words")],
-        caption="Image 5. Types of business risk, as the thesis classifies them (after Assolombarda)",
+        caption="Types of business risk, as the thesis classifies them (the thesis's Image 5, elaboration by its author)",
         note=_note(risk_data.shared_note(risk_types), SUBTYPES), name="risk-types",
     )
 
@@ -49,7 +49,7 @@ def international_risks_table(international: pd.DataFrame) -> tables.Table:
     return tables.table(
         risk_data.tree(international, "International business risk"),
         [Column("label", "Risk"), PARAPHRASE, Column("quote", "The thesis's words")],
-        caption="Image 6. Risks of international business, as the thesis describes them",
+        caption="Risks of international business, as the thesis describes them (the thesis's Image 6)",
         note=_note(risk_data.shared_note(international), SUBTYPES), name="risk-international",
     )
 
@@ -58,7 +58,7 @@ def barriers_table(barriers: pd.DataFrame) -> tables.Table:
     return tables.table(
         risk_data.barriers(barriers),
         [Column("group_label", "Group"), Column("barrier", "Barrier"), PARAPHRASE],
-        caption="Image 9. Barriers to SMEs' access to international markets (after the OECD glossary)",
+        caption="Barriers to SMEs' access to international markets, after the OECD glossary (the thesis's Image 9)",
         note=_note(risk_data.shared_note(barriers)), name="risk-oecd-barriers",
     )
 
@@ -68,7 +68,8 @@ def iso_process_table(iso: pd.DataFrame) -> tables.Table:
     return tables.table(
         data, [Column("order_label", "Place in the process"), Column("step", "Element"),
                Column("part_of", "Part of"), Column("description", "What it does (paraphrase)")],
-        caption=f"Image 7. The risk management process after ISO 31000:2018, in {int((data.kind == 'step').sum())} steps",
+        caption=(f"The risk management process after ISO 31000:2018, in {int((data.kind == 'step').sum())} steps "
+                 "(the thesis's Image 7)"),
         note=_note(risk_data.shared_note(iso)), name="risk-iso31000-steps",
     )
 
@@ -78,7 +79,7 @@ def trm_erm_table(trm: pd.DataFrame) -> tables.Table:
         trm, [Column("aspect", "Aspect"),
               Column("traditional_risk_management", "Traditional risk management (TRM)"),
               Column("enterprise_risk_management", "Enterprise risk management (ERM)")],
-        caption="Table 8. Traditional risk management and enterprise risk management compared",
+        caption="Traditional risk management and enterprise risk management compared (the thesis's Table 8)",
         note=_note(risk_data.shared_note(trm)), name="risk-trm-vs-erm",
     )
 

@@ -21,7 +21,7 @@ ISTAT_RECORDER, GACC_RECORDER = "ISTAT (Italy), EUR bn", "Chinese customs (GACC)
 #: Editions of the cross-border e-commerce series, in publication order.
 EDITIONS = {"emarketer_2016_06": "eMarketer, June 2016", "emarketer_2017_04": "eMarketer, April 2017",
             "emarketer_2017_11": "eMarketer, November 2017", "emarketer_2018_late": "eMarketer, late 2018",
-            "alizila_2017_thesis": "Thesis Table 2 (credited to Alizila 2017)"}
+            "alizila_2017_thesis": "The thesis's Table 2 (credited to Alizila 2017)"}
 THESIS_TABLE = "alizila_2017_thesis"
 KIND_ORDER = ["estimate", "implied estimate (derived)", "forecast"]
 KIND_SHAPES = ["circle", "diamond", "triangle-up"]
