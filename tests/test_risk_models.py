@@ -18,14 +18,7 @@ NAMES = ["Business interruption", "Cyber incidents", "Natural catastrophes", "Fi
          "Climate change", "Market developments"]
 
 
-@pytest.fixture(scope="module")
-def italy():
-    return datasets.load("allianz_italy", DATA)
-
-
-@pytest.fixture(scope="module")
-def world():
-    return datasets.load("allianz_global", DATA)
+from test_risk_data import italy, world  # noqa: E402,F401  (the same real-data fixtures, defined once)
 
 
 def editions_frame(template, ranks_by_edition: dict[int, list[int]], names=NAMES) -> pd.DataFrame:
