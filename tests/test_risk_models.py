@@ -10,9 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import datasets
 from analysis.risk import models
-from conftest import DATA
 
 NAMES = ["Business interruption", "Cyber incidents", "Natural catastrophes", "Fire, explosion",
          "Climate change", "Market developments"]
