@@ -1,20 +1,26 @@
 """The thesis's numbers, checked: verdicts on its numeric claims by section, and tables of the claims.
 
-Each row of ``thesis_claims`` is one numeric claim quoted from the thesis, with what a source says
-and a verdict. Nothing here is a value to plot: the charts and tables count and list verdicts.
+Each row of ``thesis_claims`` is one claim quoted from the thesis (in English, or in its Chinese
+introduction: ``language``). Its verdict is not typed: :mod:`analysis.claim_checks` computes it from
+the claim's checks (``thesis_claim_checks``) by the stated rule, or takes the typed judgement of a
+check no number can settle, counted apart. Every function here accepts the claims as loaded and
+assesses them first (:func:`assess`). Nothing here is a value to plot: the charts and tables count
+and list verdicts.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import altair as alt
 import pandas as pd
 
-from . import datasets
+from . import claim_checks, datasets
 from .common import style as charts
 from .common import tables
+from .common.locale import mark_cjk
 from .common.words import number_word
 from .common.style import finish, tooltip
 
@@ -44,6 +50,8 @@ VERDICTS = {
     "differs": "Differs",
     "cannot_check": "Cannot be checked",
 }
+#: Languages of the thesis's text (``language``).
+LANGUAGES = {"en": "English", "zh": "Chinese"}
 VERDICT_COLOURS = {"match": charts.PALETTE[2], "match_after_rounding": charts.PALETTE[4],
                    "differs": charts.PALETTE[5], "cannot_check": charts.MUTED}
 
@@ -58,9 +66,51 @@ KINDS = {
     "vintage": "minor gap from a data revision",
 }
 
+#: The kind of a difference the data made before the claims check named it.
+UNRECORDED = "kind not yet recorded"
+
+
 def chapter_of(section: str) -> str:
     """'1.2' -> 'Chapter 1'; the introduction and conclusion are their own groups."""
     return CHAPTERS[section if section in CHAPTERS else section.split(".")[0]]
+
+
+def assess(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims with their computed verdicts: one row per claim, with ``verdict``, ``judged`` (a typed
+    judgement decided part of it), ``status`` and ``source_id`` (the evidence the verdict rests on),
+    ``difference`` (by how much, in words), the sources' ``quotes`` and the ``judgement_reason``.
+
+    Raises ValueError naming every check that breaks the rules of :mod:`analysis.claim_checks`. A frame
+    that is already assessed is returned as it is.
+    """
+    if "verdict" in claims.columns:
+        return claims
+    verdicts = _assessed(claims)
+    out = claims.merge(verdicts, on="claim_id", how="left", validate="one_to_one")
+    out.index = claims.index
+    return datasets.with_provenance(out, claims)
+
+
+#: Assessments already made in this process, by claims and data files (a page asks several times).
+_CACHE: dict = {}
+
+
+def _assessed(claims: pd.DataFrame) -> pd.DataFrame:
+    root = Path(claims.attrs.get("root") or datasets.data_dir())
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in root.glob("*") if p.is_file()))
+    key = (str(root), int(pd.util.hash_pandas_object(claims.astype(str), index=False).sum()), stamp)
+    if key not in _CACHE:
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        _CACHE[key] = claim_checks.assess(claims)
+    return _CACHE[key].copy()
+
+
+def in_language(claims: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The claims of one language of the thesis ("en": its English text, "zh": its Chinese introduction)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; one of {list(LANGUAGES)}")
+    return datasets.subset(claims, claims.language == language)
 
 
 # --- counting -------------------------------------------------------------------------------
@@ -72,6 +122,7 @@ def verdict_counts(claims: pd.DataFrame, by: str = "section") -> pd.DataFrame:
     """
     if by not in ("section", "chapter"):
         raise ValueError("by must be 'section' or 'chapter'")
+    claims = assess(claims)
     unknown = set(claims.verdict) - set(VERDICTS)
     if unknown:
         raise ValueError(f"unknown verdict(s): {sorted(unknown)}")
@@ -96,11 +147,15 @@ def _section_rank(series: pd.Series) -> pd.Series:
 
 def verdict_table(claims: pd.DataFrame, by: str = "chapter") -> pd.DataFrame:
     """Wide counts: one row per group plus a total row, one column per verdict, and the share that differs."""
+    claims = assess(claims)
     counts = verdict_counts(claims, by)
     wide = counts.pivot(index="group_label", columns="verdict", values="claims")
     wide = wide.reindex(list(dict.fromkeys(counts.group_label)))[list(VERDICTS)]
     wide.loc["All claims"] = wide.sum()
     wide["total"] = wide[list(VERDICTS)].sum(axis=1)
+    groups = claims.section.map(SECTIONS) if by == "section" else claims.section.map(chapter_of)
+    judged = claims.judged.groupby(groups).sum()
+    wide["judged"] = [int(judged.get(g, 0)) for g in wide.index[:-1]] + [int(claims.judged.sum())]
     checked = wide.total - wide.cannot_check
     wide["differs_share_of_checked"] = (100 * wide.differs / checked).where(checked > 0)
     out = wide.reset_index().rename(columns={"group_label": "group"})
@@ -109,10 +164,21 @@ def verdict_table(claims: pd.DataFrame, by: str = "chapter") -> pd.DataFrame:
 
 
 def summary(claims: pd.DataFrame) -> dict:
-    """Headline counts for the page's prose (plain Python numbers, ready to glue)."""
+    """Headline counts for the page's prose (plain Python numbers, ready to glue).
+
+    Besides the counts by verdict (all claims): ``computed`` and ``judged`` claims and each verdict's
+    count among them (``computed_match``, ``judged_differs``, ...), and the claims of each language
+    (``english``, ``chinese``).
+    """
+    claims = assess(claims)
     counts = claims.verdict.value_counts()
     total = int(len(claims))
     out = {"total": total, **{v: int(counts.get(v, 0)) for v in VERDICTS}}
+    for basis, rows in (("computed", claims[~claims.judged]), ("judged", claims[claims.judged])):
+        out[basis] = int(len(rows))
+        out.update({f"{basis}_{v}": int((rows.verdict == v).sum()) for v in VERDICTS})
+    out["english"] = int((claims.language == "en").sum())
+    out["chinese"] = int((claims.language == "zh").sum())
     out["checked"] = total - out["cannot_check"]
     out["differs_share"] = 100.0 * out["differs"] / total if total else float("nan")
     out["differs_share_of_checked"] = 100.0 * out["differs"] / out["checked"] if out["checked"] else float("nan")
@@ -122,6 +188,7 @@ def summary(claims: pd.DataFrame) -> dict:
 
 def differs_share(claims: pd.DataFrame, chapters: list[str] | None = None) -> float:
     """Share (%) of the checkable claims that differ, optionally within some chapters ("1", "2", ...)."""
+    claims = assess(claims)
     rows = claims if chapters is None else claims[claims.section.map(lambda s: s.split(".")[0]).isin(chapters)]
     checked = rows[rows.verdict != "cannot_check"]
     if checked.empty:
@@ -138,6 +205,7 @@ def chapter_table(claims: pd.DataFrame, name: str = "claims-by-chapter", note: s
          tables.Column("differs", "Differ (claims)", "{:,}"),
          tables.Column("cannot_check", "Cannot be checked (claims)", "{:,}"),
          tables.Column("total", "All (claims)", "{:,}"),
+         tables.Column("judged", "Of which decided by a typed judgement (claims)", "{:,}"),
          tables.Column("differs_share_of_checked", "Differ, share of checkable claims (%)", "{:.0f}")],
         caption="Verdicts on the thesis's numeric claims, by part of the thesis",
         data=verdict_counts(claims, "chapter"),
@@ -161,11 +229,12 @@ def kind_table(claims: pd.DataFrame, name: str = "claims-by-kind", note: str | N
 
 def kind_counts(claims: pd.DataFrame) -> pd.DataFrame:
     """Differences by kind, most frequent first, with the claims of each kind."""
+    claims = assess(claims)
     differ = claims[claims.verdict == "differs"]
     rows = []
     for kind, group in differ.groupby("difference_kind", dropna=False):
-        kind = kind if isinstance(kind, str) and kind else "unspecified"
-        rows.append({"kind": kind, "kind_label": KINDS.get(kind, kind), "claims": len(group),
+        kind = kind if isinstance(kind, str) and kind else "unrecorded"
+        rows.append({"kind": kind, "kind_label": KINDS.get(kind, UNRECORDED), "claims": len(group),
                      "claim_ids": ", ".join(sorted(group.claim_id, key=_claim_number))})
     out = pd.DataFrame(rows, columns=["kind", "kind_label", "claims", "claim_ids"])
     return out.sort_values(["claims", "kind"], ascending=[False, True], ignore_index=True)
@@ -188,6 +257,7 @@ def verdict_chart(claims: pd.DataFrame, note: str | None = None) -> alt.Chart:
 
     ``note`` is the page's caveat on reading the counts (the page owns that sentence).
     """
+    claims = assess(claims)
     data = verdict_counts(claims, "section")
     drawn = datasets.subset(data, data.claims > 0)
     facts = summary(claims)
@@ -243,33 +313,64 @@ def _alt_text(data: pd.DataFrame, facts: dict) -> str:
         parts.append(f"{label}: {counts}")
     return (f"Stacked horizontal bar chart of the thesis's {facts['total']} numeric claims by section and verdict "
             f"({facts['match']} match, {facts['match_after_rounding']} match after rounding, {facts['differs']} differ, "
-            f"{facts['cannot_check']} cannot be checked). " + "; ".join(parts) + ".")
+            f"{facts['cannot_check']} cannot be checked; {facts['judged']} of the verdicts rest on a typed judgement). "
+            + "; ".join(parts) + ".")
 
 
 # --- tables of claims ------------------------------------------------------------------------
 
 def select(claims: pd.DataFrame, verdict: str | list[str] | None = None,
-           section: str | list[str] | None = None) -> pd.DataFrame:
-    """Claims filtered by verdict and/or section, in thesis order, with display columns added."""
-    mask = pd.Series(True, index=claims.index)
-    for col, wanted in (("verdict", verdict), ("section", section)):
-        if wanted is None:
-            continue
-        wanted = _as_list(wanted)
-        known = VERDICTS if col == "verdict" else SECTIONS
-        bad = [w for w in wanted if w not in known]
+           section: str | list[str] | None = None, language: str | None = None,
+           judged: bool | None = None) -> pd.DataFrame:
+    """Claims filtered by verdict, section, language and/or basis (``judged``: True for the claims a
+    typed judgement decided, False for those the rule decided alone), assessed, in thesis order, with
+    display columns.
+
+    Only the claims selected by section and language are assessed, so a page reads only the datasets
+    its own claims are checked against.
+    """
+    for col, wanted, known in (("verdict", verdict, VERDICTS), ("section", section, SECTIONS),
+                               ("language", language, LANGUAGES)):
+        bad = [w for w in _as_list(wanted or []) if w not in known]
         if bad:
             raise ValueError(f"unknown {col}(s): {bad}")
-        mask &= claims[col].isin(wanted)
-    out = datasets.subset(claims, mask)
-    out["verdict_label"] = [VERDICTS[v] + (f": {KINDS.get(k, k)}" if v == "differs" and k else "")
-                            for v, k in zip(out.verdict, out.difference_kind.fillna(""))]
-    out["kind_label"] = out.difference_kind.map(KINDS).fillna("")
+    mask = pd.Series(True, index=claims.index)
+    if section is not None:
+        mask &= claims.section.isin(_as_list(section))
+    if language is not None:
+        mask &= claims.language == language
+    out = assess(datasets.subset(claims, mask))
+    if verdict is not None:
+        out = datasets.subset(out, out.verdict.isin(_as_list(verdict)))
+    if judged is not None:
+        out = datasets.subset(out, out.judged == judged)
+    out["verdict_label"] = [_verdict_label(r) for r in out.itertuples(index=False)]
+    out["kind_label"] = [KINDS.get(k, k) if isinstance(k, str) and k else (UNRECORDED if v == "differs" else "")
+                         for k, v in zip(out.difference_kind, out.verdict)]
     out["section_label"] = out.section.map(SECTIONS)
     out["source_says_shown"] = out.source_says.fillna("no source found")
-    out["why"] = out.note.fillna("").map(readable_note)
-    out = out.sort_values(["section", "thesis_line"], key=lambda s: _section_rank(s) if s.name == "section" else s)
-    return out
+    out["why"] = [_why(r) for r in out.itertuples(index=False)]
+    return out.sort_values(["section", "thesis_line"], key=lambda s: _section_rank(s) if s.name == "section" else s)
+
+
+def _verdict_label(row) -> str:
+    """'Differs: wrong year or period; thesis 1987, source 1978: +9 years', 'Matches (typed judgement)'."""
+    label = VERDICTS[row.verdict] + (" (typed judgement)" if row.judged else "")
+    kind = row.difference_kind if isinstance(row.difference_kind, str) else ""
+    if row.verdict == "differs":
+        label += f": {KINDS.get(kind, kind) if kind else UNRECORDED}"
+    if row.difference:
+        label += f"; {row.difference}"
+    return label
+
+
+def _why(row) -> str:
+    """The reason shown beside a verdict: the judgement's reason, the note, the sources' own words."""
+    parts = [f"Judged: {row.judgement_reason}" if row.judgement_reason else "",
+             readable_note(row.note if isinstance(row.note, str) else "")]
+    if row.quotes:
+        parts.append("Source phrase: " + " / ".join(f'"{q}"' for q in row.quotes) + ".")
+    return " ".join(p for p in parts if p)
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -298,25 +399,35 @@ COLUMNS = [
 
 def claims_table(claims: pd.DataFrame, verdict: str | list[str] | None = None,
                  section: str | list[str] | None = None, caption: str | None = None,
-                 name: str | None = None) -> tables.Table:
-    """A table of the claims with the given verdict(s) and/or in the given section(s).
+                 name: str | None = None, language: str | None = None,
+                 judged: bool | None = None) -> tables.Table:
+    """A table of the claims with the given verdict(s), in the given section(s) and/or language.
 
     ``name`` (anchor ``tab-<name>``) defaults to one made from the selection, e.g. "claims-1-3".
+    Chinese text in the table is marked ``lang="zh-Hans"`` for screen readers.
     """
-    rows = select(claims, verdict, section)
+    rows = select(claims, verdict, section, language, judged)
     if name is None:
-        picked = _as_list(section or []) + _as_list(verdict or [])
+        picked = _as_list(section or []) + _as_list(verdict or []) + _as_list(language or [])
         name = "-".join(["claims", *(re.sub(r"[^a-z0-9]+", "-", p.lower()) for p in picked)])
     if caption is None:
         caption = "Numeric claims of the thesis"
+        if language:
+            caption += f" in {LANGUAGES[language]}"
         if section:
             caption += ", section " + ", ".join(SECTIONS[s] for s in _as_list(section))
         if verdict:
             caption += ", verdict: " + ", ".join(VERDICTS[v] for v in _as_list(verdict)).lower()
         caption += f" ({len(rows)})"
-    return tables.table(rows, COLUMNS, caption=caption, name=name,
-                        note="Status 'as quoted by the thesis': the claim's words are quoted from the thesis. "
-                             "Source: the page the check relied on ('thesis' where none was found).")
+    table = tables.table(rows, COLUMNS, caption=caption, name=name, note=TABLE_NOTE)
+    return tables.Table(mark_cjk(table.html), table.text)
+
+
+#: What the Status and Source columns of a claims table mean.
+TABLE_NOTE = ("Verdicts are computed from the numbers by the rule stated on the page on the thesis's numbers; "
+              "one marked 'typed judgement' was given where no number can settle the claim. Status: the weakest "
+              "evidence the verdict rests on ('as quoted by the thesis' where no source consulted confirms or "
+              "contradicts the claim). Source: the page the check relied on ('thesis' where none was found).")
 
 
 # --- one sentence per page -------------------------------------------------------------------
@@ -331,13 +442,15 @@ _VERDICT_VERBS = {
 }
 
 
-def section_summary(claims: pd.DataFrame, section: str | list[str], where: str = "this section") -> str:
+def section_summary(claims: pd.DataFrame, section: str | list[str], where: str = "this section",
+                    language: str | None = None) -> str:
     """One sentence for a page: how many of a section's numeric claims match, differ or cannot be checked.
 
     Verdicts with no claim are left out, so the sentence never says "0 differ"; ``where`` names the
-    part of the thesis ("this section", "the thesis's introduction").
+    part of the thesis ("this section", "the thesis's introduction"); ``language`` keeps the claims of
+    the English text ("en") or of the Chinese introduction ("zh") only.
     """
-    facts = summary(select(claims, section=section))
+    facts = summary(select(claims, section=section, language=language))
     total = facts["total"]
     if total == 0:
         return f"The thesis states no numeric claim in {where}."

@@ -4,6 +4,7 @@
     python -m analysis run [--data DIR] [--only PAGE] [--out DIR] [--jobs N] [--force]
     python -m analysis status [--data DIR] [--out DIR]
     python -m analysis build [--data DIR] [--jobs N]
+    python -m analysis outdated [--as-of YYYY-MM-DD] [--data DIR]
 
 Everything generated goes under ``_build/`` (or ``$THESIS_BUILD_DIR``: this module is the process
 boundary, the one place that reads it). Errors print as one line each; ``--verbose`` shows the traceback.
@@ -12,11 +13,13 @@ boundary, the one place that reads it). Errors print as one line each; ``--verbo
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 from . import build, datasets, execution, validate
+from .common import editions
 
 
 def build_dir() -> Path:
@@ -42,7 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the book into _build/html (the same as `make book`)")
     b.add_argument("--data", type=Path, help="build from another copy of the data package")
     b.add_argument("--jobs", type=int)
+    o = sub.add_parser("outdated", help="datasets whose publisher's next edition is due or past")
+    o.add_argument("--as-of", type=_date, help="the day to judge by, YYYY-MM-DD (default: today)")
+    o.add_argument("--data", type=Path, help="data package folder (default: data/)")
     return p
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 def _out_dir(data: Path, out: Path | None) -> Path:
@@ -58,6 +71,8 @@ def cmd_validate(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
         return 1
+    for line in validate.warnings(root):
+        print(f"warning: {line}", file=sys.stderr)
     print(f"data package OK: {len(datasets.package(root).names)} resources in {root}")
     return 0
 
@@ -88,6 +103,22 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_outdated(args) -> int:
+    """List the datasets whose next edition is due or past, each with the address to look at."""
+    root = datasets.data_dir(args.data)
+    as_of = args.as_of or dt.date.today()
+    report = editions.report(root, as_of)
+    due = report[report.due] if len(report) else report
+    if due.empty:
+        print(f"No dataset's next edition is due as of {as_of} ({len(report)} datasets declare an edition cycle).")
+        return 0
+    print(f"{len(due)} of {len(report)} datasets with an edition cycle have a new edition due as of {as_of}:")
+    for row in due.sort_values(["next_expected", "dataset"]).itertuples():
+        print(f"  {row.dataset}: newest edition held {row.newest}; next expected {row.next_expected}; "
+              f"look at {row.where_to_look or 'the publisher named in datapackage.json'}")
+    return 0
+
+
 def cmd_build(args) -> int:
     build.build(data_dir=args.data, jobs=args.jobs, build_dir=build_dir())
     return 0
@@ -95,7 +126,8 @@ def cmd_build(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"validate": cmd_validate, "run": cmd_run, "status": cmd_status, "build": cmd_build}[args.command]
+    handler = {"validate": cmd_validate, "run": cmd_run, "status": cmd_status, "build": cmd_build,
+               "outdated": cmd_outdated}[args.command]
     try:
         return handler(args)
     except Exception as err:  # one clear line unless --verbose

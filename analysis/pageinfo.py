@@ -5,12 +5,14 @@ Used by the Sphinx extension for the "Data on this page" box and the execution-s
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
 from pathlib import Path
 
 from . import datasets, execution
+from .common import editions
 
 
 def datasets_used(rec: execution.Record) -> list[dict]:
@@ -25,18 +27,39 @@ def datasets_used(rec: execution.Record) -> list[dict]:
         except datasets.DataError:
             continue
         out.append({"name": name, "path": res["path"], "version": res.get("version", ""),
-                    "last_updated": res.get("last_updated", "")})
+                    "last_updated": res.get("last_updated", ""), "next_expected": next_edition(path, name, res)})
     return out
 
 
-def page_box(rec: execution.Record, data_href: str) -> str:
-    """A short box for the foot of a page: the datasets it used and when it ran."""
+def next_edition(descriptor: str, name: str, res: dict) -> dt.date | None:
+    """When the publisher's next edition of a dataset is expected (None: the dataset declares no cycle)."""
+    if "editions" not in res:
+        return None
+    try:
+        return editions.next_expected(datasets.load(name, Path(descriptor).parent))
+    except (datasets.DataError, KeyError, ValueError):
+        return None
+
+
+def _edition_words(due: dt.date | None, as_of: dt.date) -> str:
+    if due is None:
+        return ""
+    if due <= as_of:
+        return f"; next edition due since {due.isoformat()}"
+    return f"; next edition expected {due.isoformat()}"
+
+
+def page_box(rec: execution.Record, data_href: str, as_of: dt.date | None = None) -> str:
+    """A short box for the foot of a page: the datasets it used, when it ran, and when the publisher's
+    next edition of each is expected (or since when it is due, as of ``as_of``, default today)."""
     used = datasets_used(rec)
     if not used:
         return ""
+    as_of = as_of or dt.date.today()
     items = "".join(
         f'<li><a href="{html.escape(data_href + d["path"])}">{html.escape(d["path"])}</a> '
-        f'version {html.escape(str(d["version"]))}, updated {html.escape(str(d["last_updated"]))}</li>'
+        f'version {html.escape(str(d["version"]))}, updated {html.escape(str(d["last_updated"]))}'
+        f'{html.escape(_edition_words(d["next_expected"], as_of))}</li>'
         for d in used)
     return (f'<aside class="thesis-page-data" aria-label="Data on this page"><p><strong>Data on this page</strong> '
             f"(executed {html.escape(rec.executed_at)} in {rec.seconds:.1f} s):</p><ul>{items}</ul></aside>")

@@ -53,6 +53,23 @@ NUMBER_WORDS = {w: n for n, words in enumerate([
     (), ("one", "uno", "una"), ("two", "due"), ("three", "tre"), ("four", "quattro"), ("five", "cinque"),
     ("six", "sei"), ("seven", "sette"), ("eight", "eight", "otto"), ("nine", "nove"), ("ten", "dieci"),
     ("eleven", "undici"), ("twelve", "dodici")]) for w in words}
+
+
+def _italian_tens() -> dict[str, int]:
+    """Italian counts from 20 to 99 and 'cento', written as words ('settantotto uffici', 'cento milioni')."""
+    units = ("", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove")
+    tens = ("venti", "trenta", "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta")
+    words = {"cento": 100}
+    for t, ten in enumerate(tens, start=2):
+        for u, unit in enumerate(units):
+            stem = ten[:-1] if unit in ("uno", "otto") else ten  # ventuno, settantotto
+            words[stem + unit] = 10 * t + u
+            if unit == "tre":
+                words[stem + "tré"] = 10 * t + u
+    return words
+
+
+NUMBER_WORDS.update(_italian_tens())
 #: A row's unit -> the factor that turns its value into plain units (CNY bn -> 10^9 CNY).
 UNIT_PREFIXES = {"bn": 1e9, "m": 1e6, "thousand": 1e3, "k": 1e3}
 

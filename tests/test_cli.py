@@ -1,5 +1,6 @@
-"""The command line for people who update data: validate, run --data, status."""
+"""The command line for people who update data: validate, run --data, status, outdated."""
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -9,6 +10,7 @@ from dataclasses import asdict
 
 from analysis import build, cli, datasets, execution
 from analysis.common import editions, lookup
+import pytest
 from conftest import DATA, ROOT, rewrite, set_value
 
 
@@ -88,7 +90,44 @@ def test_status_reads_the_build_folder_named_by_thesis_build_dir(tmp_path):
     assert sum(ln.startswith("stale ") for ln in lines) == len(execution.notebooks(ROOT)) - 1
 
 
-def test_parser_knows_the_four_commands():
+def test_parser_knows_the_five_commands():
     parser = cli._parser()
-    for command in ("validate", "run", "status", "build"):
+    for command in ("validate", "run", "status", "build", "outdated"):
         assert parser.parse_args([command]).command == command
+
+
+def test_validate_prints_each_warning_on_stderr_and_still_passes(data_copy, capsys):
+    with (data_copy / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write("nobody_cites_me,Nobody,An uncited page,https://example.org/x,secondary,,2026-11-29\n")
+    assert cli.main(["validate", "--data", str(data_copy)]) == 0
+    out = capsys.readouterr()
+    warnings = [ln for ln in out.err.splitlines() if ln.startswith("warning: ")]
+    assert any("'nobody_cites_me'" in ln for ln in warnings)
+    assert "data package OK" in out.out and "nobody_cites_me" not in out.out
+
+
+def _outdated(capsys, day: dt.date) -> str:
+    assert cli.main(["outdated", "--as-of", day.isoformat()]) == 0
+    return capsys.readouterr().out
+
+
+def test_outdated_lists_what_is_due_on_a_fixed_date_with_the_address_to_look_at(capsys):
+    report = editions.report(DATA, dt.date(2000, 1, 1))
+    first = report.next_expected.min()
+    before = _outdated(capsys, first - dt.timedelta(days=1))
+    assert before.startswith("No dataset's next edition is due") and f"{len(report)} datasets" in before
+    on_the_day = _outdated(capsys, first)
+    due = report[report.next_expected == first]
+    assert f"{len(due)} of {len(report)} datasets" in on_the_day
+    for row in due.itertuples():
+        line = next(ln for ln in on_the_day.splitlines() if ln.strip().startswith(row.dataset + ":"))
+        assert f"next expected {first}" in line and row.where_to_look in line and str(row.newest) in line
+    assert len(on_the_day.strip().splitlines()) == len(due) + 1
+    everything = _outdated(capsys, report.next_expected.max())
+    assert all(f"  {name}:" in everything for name in report.dataset)
+
+
+def test_outdated_refuses_a_date_that_is_not_one(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["outdated", "--as-of", "2026-02-30"])
+    assert info.value.code == 2 and "is not a date" in capsys.readouterr().err

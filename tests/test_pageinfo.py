@@ -1,11 +1,12 @@
 """Reader-facing build reports: the data box, the execution statistics and the list of figures."""
 
+import datetime as dt
 import json
 
 import altair as alt
 
 from analysis import datasets, execution, pageinfo
-from analysis.common import render, style, tables
+from analysis.common import editions, render, style, tables
 from conftest import DATA, ROOT
 
 
@@ -50,6 +51,22 @@ def test_page_box_lists_datasets_with_version():
     version = datasets.package(DATA).resource("istat_census_size")["version"]
     box = pageinfo.page_box(rec, "../_static/data/")
     assert 'href="../_static/data/istat_census_size.csv"' in box and f"version {version}" in box and "1.5 s" in box
+
+
+def _item(box: str, path: str) -> str:
+    return next(li for li in box.split("<li>") if f">{path}</a>" in li)
+
+
+def test_page_box_says_when_each_datasets_next_edition_is_expected():
+    inputs = {f"{DATA / 'datapackage.json'}#{name}": "x" for name in ("istat_census_size", "eu_sme_definition")}
+    rec = execution.Record(page="p", executed_at="2026-01-01T00:00:00+00:00", seconds=1.0, inputs=inputs)
+    due = editions.next_expected(datasets.load("istat_census_size", DATA))
+    ahead = pageinfo.page_box(rec, "d/", as_of=due - dt.timedelta(days=1))
+    assert f"next edition expected {due.isoformat()}" in _item(ahead, "istat_census_size.csv")
+    late = pageinfo.page_box(rec, "d/", as_of=due)
+    assert f"next edition due since {due.isoformat()}" in _item(late, "istat_census_size.csv")
+    # a dataset with no edition cycle (a legal definition) says nothing about a next edition
+    assert "next edition" not in _item(late, "eu_sme_definition.csv")
 
 
 def test_a_page_that_read_no_dataset_has_no_box():
