@@ -12,12 +12,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test validate status clean help python
+.PHONY: book test validate status clean help python serve pdf
 
 help:
 	@echo "make book   build the book into _build/html"
 	@echo "make test   run the whole test suite (units, notebooks, site build)"
 	@echo "make python show which Python a new .venv would be made with"
+	@echo "make serve  build if needed, then serve _build/html on 127.0.0.1 (make serve PORT=8001)"
+	@echo "make pdf    write the PDF edition to _build/pdf/book.pdf (needs TeX Live; see README)"
+	@echo "make release build, then write dist/: site and data archives, manifest.json, SHA256SUMS, .zenodo.json"
 
 # Which interpreter a new environment would be made with (also used by .ci/run and the tests).
 python:
@@ -38,6 +41,15 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	@$(PY) -m analysis build
 
+# The site on this machine only (127.0.0.1); the port is printed. A failed build serves the last good site.
+PORT ?= 8000
+serve: $(STAMP)
+	@$(PY) -m analysis.serve --port $(PORT)
+
+# The PDF edition through Jupyter Book's LaTeX route (xelatex); says which Debian packages are missing.
+pdf: $(STAMP)
+	@$(PY) -m analysis.pdf
+
 A11Y := tests/a11y/node_modules/.installed
 
 # The site judges (axe-core, playwright-core, vnu-jar) are pinned node packages; installed when npm is present.
@@ -57,3 +69,9 @@ status: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# A release: the site and the data package as archives named by version, manifest.json, SHA256SUMS
+# and .zenodo.json in dist/ (analysis/release.py), checked against SHA256SUMS before it ends.
+.PHONY: release
+release: book
+	@$(PY) -m analysis.release --site _build/html --out dist

@@ -4,28 +4,39 @@
   and loads it deferred, so charts become interactive with no network;
 - copies the data package to ``_static/data/`` so every figure's "Data" link works offline;
 - points the ``_DATA_/`` placeholder of figure footers at that folder, relative to each page;
-- adds the "Data on this page" box, the execution statistics and the list of figures.
+- adds the "Data on this page" box, the execution statistics and the list of figures;
+- numbers every figure and table by chapter and writes its footer's citation, download, code and
+  notebook links (``analysis.sitecite``); writes each item's rows as a zip, the data package as one
+  zip and a readable copy of the code; fills the How-to-cite page (``{thesis-citation}``);
+- shows the version and the licences in every page's footer; gives the bibliography list items
+  the roles assistive technology expects; keeps old addresses working (``analysis.addresses``).
 
 The build passes its folders as config values (``thesis_data_dir``, ``thesis_exec_dir``,
 ``thesis_build_dir``, ``thesis_root``, written into the generated ``_config.yml``); nothing here
 reads the environment. Without them (a plain ``jupyter-book build``) the book's own ``data/`` is
-served and the execution reports are left out.
+served and the execution reports are left out. The site's address for citations is
+``THESIS_SITE_URL`` (as for the sitemap), else ``thesis_site_url``, else CITATION.cff's ``url``.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from . import datasets, execution, pageinfo
+from . import addresses, cite, datasets, execution, pageinfo, sitecite
 from .common.render import javascript_bundle
 
 BUNDLE = "vega-bundle.js"
 STATS_MARKER = "<!-- thesis-execution-statistics -->"
 FIGURES_MARKER = "<!-- thesis-figure-list -->"
+CITATION_MARKER = "<!-- thesis-citation:{} -->"
+CITE_SCRIPT = "cite.js"
+#: What needs cite.js on a page: copy buttons, citation addresses to complete, moved anchors.
+CITE_SCRIPT_NEEDED = ('class="thesis-copy"', 'class="thesis-cite-url"', 'class="thesis-moved"')
 
 
 def _folder(config, name: str) -> Path | None:
@@ -60,6 +71,10 @@ def _write_static(app, exception) -> None:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    state = _state(app)
+    sitecite.write_downloads(Path(app.outdir), state)
+    sitecite.write_code(Path(app.outdir), state.root)
+    addresses.write_stubs(Path(app.outdir), _redirects(app), app.config.html_title or app.config.project)
 
 
 def _proper_redirect(outdir: Path, master: str, title: str) -> None:
@@ -94,6 +109,7 @@ def _data_links(app, pagename, templatename, context, doctree) -> None:
         return
     data_href = context["pathto"]("_static/data/", 1)
     body = body.replace('href="_DATA_/', 'href="' + data_href)
+    body = _citations(app, pagename, body, context["pathto"])
     exec_dir, config = _folder(app.config, "thesis_exec_dir"), app.config
     if exec_dir:
         root = _folder(config, "thesis_root") or execution.ROOT
@@ -108,6 +124,67 @@ def _data_links(app, pagename, templatename, context, doctree) -> None:
                 exec_dir, lambda p: context["pathto"](p), data_href,
                 data_dir=_folder(config, "thesis_data_dir"), root=root))
     context["body"] = body
+    if not any(mark in body for mark in CITE_SCRIPT_NEEDED):
+        context["script_files"] = [js for js in context.get("script_files", [])
+                                   if os.path.basename(str(getattr(js, "filename", js) or "")) != CITE_SCRIPT]
+
+
+def _citations(app, pagename: str, body: str, pathto) -> str:
+    """Numbers, footers and citation texts; bibliography roles; elements for anchors that moved."""
+    state = _state(app)
+    body = sitecite.fill_page(body, pagename, state, pathto)
+    for what in CITATION_WHATS:
+        marker = CITATION_MARKER.format(what)
+        if marker in body:
+            body = body.replace(marker, sitecite.citation_block(state, what, pathto))
+    # docutils writes a citation list as role="list" holding role="doc-biblioentry" items, which
+    # assistive technology reads as a list with no items (axe: aria-required-children).
+    body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    moved = addresses.moved_anchors(pagename + ".html", set(addresses.ids_in(body)), _redirects(app))
+    return body + moved
+
+
+def _state(app) -> sitecite.Site:
+    """The citations' inputs for this build, computed once."""
+    state = getattr(app, "_thesis_cite", None)
+    if state is None:
+        config = app.config
+        url = os.environ.get("THESIS_SITE_URL") or getattr(config, "thesis_site_url", "") or ""
+        state = sitecite.site(_folder(config, "thesis_root") or execution.ROOT,
+                              _folder(config, "thesis_data_dir"), _folder(config, "thesis_exec_dir"), url)
+        app._thesis_cite = state
+    return state
+
+
+def _redirects(app) -> dict[str, str]:
+    root = _folder(app.config, "thesis_root") or execution.ROOT
+    return addresses.read_redirects(root / "book" / "redirects.txt")
+
+
+def _config_inited(app, config) -> None:
+    """Version and licences in every footer; a stamp that re-reads every page when a number changes."""
+    state = _state(app)
+    meta = state.meta
+    footer = (f'<p class="thesis-footer-version">Version {meta.version} ({meta.released.isoformat()}). '
+              f"{cite.licence_statement(meta, as_html=True)}</p>")
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = footer
+    config.html_theme_options = options
+    config.thesis_cite_stamp = state.stamp()
+
+
+CITATION_WHATS = ("version", "book", "chapters", "data", "figure-example")
+
+
+class Citation(Directive):
+    """``{thesis-citation} book``: a generated part of the How-to-cite page (filled at page-writing time)."""
+    required_arguments = 1
+
+    def run(self):
+        what = self.arguments[0]
+        if what not in CITATION_WHATS:
+            raise self.error(f"thesis-citation: {what!r} is not one of {', '.join(CITATION_WHATS)}")
+        return [nodes.raw("", CITATION_MARKER.format(what), format="html")]
 
 
 class ExecutionStatistics(Directive):
@@ -132,14 +209,19 @@ def _always_reread(app, env, added, changed, removed):
 def setup(app):
     for name in ("thesis_data_dir", "thesis_exec_dir", "thesis_build_dir", "thesis_root"):
         app.add_config_value(name, None, "")  # folders of this build; changing them re-reads nothing
+    app.add_config_value("thesis_cite_stamp", "", "env")  # set below; a change re-reads every page
+    app.connect("config-inited", _config_inited)
     app.add_js_file(BUNDLE, loading_method="defer")
     app.add_js_file("chart-embed.js", loading_method="defer")
     app.add_css_file("thesis.css")
     app.add_css_file("lang.css")  # CJK text in the readers' own system fonts; no web font
     app.add_js_file("sme-check.js", loading_method="defer")  # only where the page has the form (thesis_site)
+    app.add_js_file(CITE_SCRIPT, loading_method="defer")  # only where a page cites (_data_links)
+    app.add_css_file("cite.css")
     app.connect("build-finished", _write_static)
     app.connect("html-page-context", _data_links)
     app.connect("env-get-outdated", _always_reread)
     app.add_directive("execution-statistics", ExecutionStatistics)
     app.add_directive("figure-list", FigureList)
+    app.add_directive("thesis-citation", Citation)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -30,7 +30,7 @@ def spec(census):
 
 def test_render_gives_html_png_and_alt_text(spec):
     bundle = render.render(spec)
-    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    assert set(bundle) == {"text/html", "image/png", "text/plain", render.ITEM_MIME}
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert bundle["text/plain"] == "Bars of shares."
 

@@ -110,7 +110,7 @@ def provenance(frames: Iterable[pd.DataFrame]) -> dict:
 
 def _source_entry(rec: dict) -> dict:
     return {"publisher": rec["publisher"], "title": rec["title"], "url": rec.get("url") or "",
-            "kind": rec["kind"]}
+            "kind": rec["kind"], "id": rec["source_id"], "primary_url": rec.get("primary_url") or ""}
 
 
 def status_label(series: pd.Series) -> pd.Series:

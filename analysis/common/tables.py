@@ -1,15 +1,23 @@
-"""Tables for people: units in headers, thousands separators, a status and a source link per row."""
+"""Tables for people: units in headers, thousands separators, a status and a source link per row.
+
+A named table carries the same four footer lines as a chart (source, data, code, citation; see
+``render.footer_parts``) and hands its rows to the build for the download of exactly those rows.
+Where a row records a disagreement (``alt_value``, ``alt_source_id``), the table shows the other
+value and its source.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .. import datasets
 from . import style
-from .render import footer_parts
+from .render import ITEM_MIME, footer_parts, item_payload
 
 
 @dataclass(frozen=True)
@@ -20,13 +28,30 @@ class Column:
     fmt: str | None = None  # e.g. "{:,.0f}"; None for text
 
 
+#: The rows of each named table made in this process, by anchor: a Table re-made from another's
+#: HTML (e.g. with language marks added) keeps the rows and metadata of the table it came from.
+_PAYLOADS: dict[str, dict] = {}
+
+
 @dataclass
 class Table:
     html: str
     text: str
+    payload: dict | None = None
+
+    def __post_init__(self):
+        if self.payload is None:
+            match = re.search(r'<table class="thesis-table" id="(tab-[\w-]+)">', self.html)
+            self.payload = _PAYLOADS.get(match.group(1)) if match else None
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = {"text/html": self.html, "text/plain": self.text}
+        if self.payload:
+            bundle[ITEM_MIME] = self.payload
+        return bundle
 
     def __repr__(self) -> str:
         return self.text
@@ -39,19 +64,38 @@ def table(frame: pd.DataFrame, columns: list[Column], caption: str, note: str | 
     ``name`` is the table's stable identity: its anchor is ``tab-<name>`` (see ``style.finish``).
     """
     registry = datasets.sources(frame.attrs.get("root"))
+    other = _other_values(frame, columns, registry)
     extra = []
-    for _, row in frame.iterrows():
+    for i, (_, row) in enumerate(frame.iterrows()):
         label = datasets.STATUS_LABELS.get(row["status"], row["status"])
         extra.append([f'<td><span class="status-mark status-{row["status"]}">{html.escape(label)}</span></td>',
-                      f"<td>{_source_cell(registry.get(row['source_id']))}</td>"])
-    return _render(frame, columns, caption, ["Status", "Source"], extra, style.provenance([frame]), note, name)
+                      f"<td>{_source_cell(registry.get(row['source_id']))}</td>"] + ([other[i]] if other else []))
+    heads = ["Status", "Source"] + (["Another source gives"] if other else [])
+    return _render(frame, columns, caption, heads, extra, style.provenance([frame]), note, name,
+                   style.caller(2))
 
 
 def numbers(frame: pd.DataFrame, columns: list[Column], caption: str, data: pd.DataFrame,
             note: str | None = None, name: str | None = None) -> Table:
     """A table of computed results (a model's output), cited to the dataset it was computed from."""
     return _render(frame, columns, caption, [], [[] for _ in range(len(frame))], style.provenance([data]), note,
-                   name)
+                   name, style.caller(2))
+
+
+def _other_values(frame: pd.DataFrame, columns: list[Column], registry: dict) -> list[str]:
+    """Cells naming the other value and its source, for rows that record a disagreement; [] if none do."""
+    if "alt_value" not in frame or not frame["alt_value"].notna().any():
+        return []
+    fmt = next((c.fmt for c in columns if c.name == "value" and c.fmt), "{:,.10g}")
+    cells = []
+    for _, row in frame.iterrows():
+        if pd.isna(row["alt_value"]):
+            cells.append("<td></td>")
+            continue
+        src = _source_cell(registry.get(row.get("alt_source_id"))) if "alt_source_id" in frame else ""
+        value = fmt.format(row["alt_value"]) if isinstance(row["alt_value"], (int, float)) else str(row["alt_value"])
+        cells.append(f'<td class="num">{html.escape(value)}' + (f" ({src})" if src else "") + "</td>")
+    return cells
 
 
 def plain(frame: pd.DataFrame, columns: list[Column], caption: str, links: dict[str, str] | None = None) -> Table:
@@ -74,16 +118,22 @@ def _link_cell(text, url: str) -> str:
     return f'<a href="{html.escape(str(url))}" class="reference external">{html.escape(str(text))}</a>'
 
 
-def _render(frame, columns, caption, extra_heads, extra_cells, prov, note, name=None) -> Table:
+def _render(frame, columns, caption, extra_heads, extra_cells, prov, note, name=None, code="") -> Table:
     body = []
     for (_, row), extra in zip(frame.iterrows(), extra_cells):
         body.append("<tr>" + "".join(_cell(row[c.name], c.fmt) for c in columns) + "".join(extra) + "</tr>")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in [c.header for c in columns] + extra_heads)
-    ident = f' id="tab-{html.escape(name)}"' if name else ""
+    anchor = f"tab-{name}" if name else ""
+    ident = f' id="{html.escape(anchor)}"' if name else ""
     markup = (f'<table class="thesis-table"{ident}><caption>{html.escape(caption)}</caption>'
               f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-              f'<div class="thesis-table-footer">{footer_parts(prov, note)}</div>')
-    return Table(markup, caption + "\n" + frame[[c.name for c in columns]].to_string(index=False))
+              f'<div class="thesis-table-footer">{footer_parts(prov, note, anchor, code)}</div>')
+    payload = None
+    if name:
+        rows = json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
+        payload = _PAYLOADS[anchor] = item_payload("table", anchor, caption, code, note, prov,
+                                                   [{"columns": [str(c) for c in frame.columns], "rows": rows}])
+    return Table(markup, caption + "\n" + frame[[c.name for c in columns]].to_string(index=False), payload)
 
 
 def _cell(value, fmt: str | None) -> str:
