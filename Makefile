@@ -50,6 +50,14 @@ serve: $(STAMP)
 pdf: $(STAMP)
 	@$(PY) -m analysis.pdf
 
+TOOLS := .venv-tools/.installed
+
+# cffconvert (validates CITATION.cff) fights the book's pins, so it gets its own small environment.
+$(TOOLS): tests/tools/cffconvert.txt
+	@test -x .venv-tools/bin/python || $(PYTHON) -m venv .venv-tools
+	@.venv-tools/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r tests/tools/cffconvert.txt
+	@touch $(TOOLS)
+
 A11Y := tests/a11y/node_modules/.installed
 
 # The site judges (axe-core, playwright-core, vnu-jar) are pinned node packages; installed when npm is present.
@@ -58,7 +66,7 @@ $(A11Y): tests/a11y/package.json tests/a11y/package-lock.json
 	  npm ci --silent --no-audit --no-fund --ignore-scripts --prefix tests/a11y && touch $(A11Y); \
 	else echo "npm not found: the accessibility test will be skipped (CI installs it)"; fi
 
-test: $(STAMP) $(A11Y)
+test: $(STAMP) $(A11Y) $(TOOLS)
 	@$(PY) -m pytest
 
 validate: $(STAMP)

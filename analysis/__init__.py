@@ -6,4 +6,6 @@ Themes: ``firms``, ``trade``, ``alibaba``, ``risk``; what they share is written 
 ``validate`` and ``checks`` guard the data; ``execution``, ``build``, ``sphinxext`` and ``cli`` make the book.
 """
 
-__version__ = "0.1.0"
+from .version import version as _version
+
+__version__ = _version()  # from CITATION.cff, the one place the version is kept

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from . import datasets, execution
+from . import cite, datasets, execution
 from .common import editions
 
 
@@ -120,6 +120,7 @@ def figure_list(exec_dir: Path, pathto, data_href: str, data_dir: Path | None = 
                 root: Path = execution.ROOT) -> str:
     """The book's list of figures and tables, page by page, each linked to its place and its data."""
     catalogue = datasets.catalogue(data_dir).set_index("name")
+    numbers = {item.anchor: item.number for item in cite.read_items(exec_dir, root)}  # "Figure 2.1", as printed
     rows, n_fig, n_tab = [], 0, 0
     for nb in execution.notebooks(root):
         page = execution.page_id(nb, root)
@@ -129,10 +130,9 @@ def figure_list(exec_dir: Path, pathto, data_href: str, data_dir: Path | None = 
         for item in figures_of(json.loads(path.read_text(encoding="utf-8"))):
             if item["kind"] == "figure":
                 n_fig += 1
-                label = f"Figure {n_fig}"
             else:
                 n_tab += 1
-                label = f"Table {n_tab}"
+            label = numbers.get(item["id"]) or item["kind"].capitalize()
             href = f"{pathto(page)}#{item['id']}" if item["id"] else pathto(page)
             data = ", ".join(f'<a href="{html.escape(data_href + catalogue.loc[d, "path"])}">{html.escape(d)}</a>'
                              for d in item["datasets"] if d in catalogue.index)

@@ -5,7 +5,7 @@ import json
 
 import altair as alt
 
-from analysis import datasets, execution, pageinfo
+from analysis import cite, datasets, execution, pageinfo
 from analysis.common import editions, render, style, tables
 from conftest import DATA, ROOT
 
@@ -14,13 +14,15 @@ def _notebook_with_chart_and_tables():
     census = datasets.load("istat_census_size", DATA)
     chart = style.finish(alt.Chart(census).mark_bar().encode(x="value:Q"), name="firms-test-bars",
                          title="A finding about firms", alt_text="Bars.", data=census)
-    html = render.render(chart.to_dict())["text/html"]
-    named = tables.table(census.head(2), [tables.Column("size_class", "Size class")], caption="Census & rows",
-                         name="firms-census-rows")._repr_html_()
+    chart_bundle = render.render(chart.to_dict())
+    named_table = tables.table(census.head(2), [tables.Column("size_class", "Size class")], caption="Census & rows",
+                               name="firms-census-rows")
+    named = named_table._repr_html_()
     unnamed = ('<table class="thesis-table"><caption>EU definition</caption></table>'
                '<p class="thesis-data">Data: x (dataset <code>eu_sme_definition</code>, version 1)</p>')
-    return {"cells": [{"cell_type": "code", "outputs": [{"data": {"text/html": html}}]},
-                      {"cell_type": "code", "outputs": [{"data": {"text/html": [named, unnamed]}}]}]}
+    return {"cells": [{"cell_type": "code", "outputs": [{"data": chart_bundle}]},
+                      {"cell_type": "code", "outputs": [{"data": named_table._repr_mimebundle_()},
+                                                        {"data": {"text/html": unnamed}}]}]}
 
 
 def test_figures_and_tables_are_found_with_their_anchor_title_and_datasets():
@@ -39,7 +41,10 @@ def test_figure_list_numbers_and_links_every_figure_and_table(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(_notebook_with_chart_and_tables()))
     html = pageinfo.figure_list(tmp_path, lambda p: p + ".html", "data/", data_dir=DATA)
-    assert "Figure 1" in html and "Table 2" in html and "Table 3" not in html
+    numbers = {i.anchor: i.number for i in cite.read_items(tmp_path, ROOT)}
+    assert set(numbers) == {"fig-firms-test-bars", "tab-firms-census-rows"}
+    for number in numbers.values():  # the list prints the numbers the pages print
+        assert f"<td>{number}</td>" in html
     assert f'href="{page}.html#fig-firms-test-bars"' in html and f'href="{page}.html#tab-firms-census-rows"' in html
     assert f'href="{page}.html"' in html  # the table with no name links to its page
     assert 'href="data/istat_census_size.csv"' in html

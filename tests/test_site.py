@@ -123,7 +123,7 @@ def test_the_list_of_figures_links_every_chart_of_the_book(book):
     html = book.site()
     charts = sum(p.read_text(encoding="utf-8").count('<figure class="thesis-chart"') for p in _pages(html))
     listing = (html / "book/about/figures.html").read_text(encoding="utf-8")
-    linked = re.findall(r'<td>Figure \d+</td><td><a href="([^"]+#fig-[\w-]+)"', listing)
+    linked = re.findall(r'<td>Figure \w+\.\d+</td><td><a href="([^"]+#fig-[\w-]+)"', listing)
     assert charts and len(linked) == charts
 
 
