@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from . import cite, datasets, execution
+from . import version as _version
 from .common import editions
 
 
@@ -151,3 +152,28 @@ def _status_mix(catalogue, names: list[str]) -> str:
         return ""
     counts = catalogue.loc[names, list(datasets.STATUS_LABELS.values())].sum()
     return "; ".join(f"{label} {int(n)}" for label, n in counts.items() if n)
+
+
+# --- what changed, for readers -------------------------------------------------------------------
+
+class _Html(str):
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def changelogs(data_root: Path) -> _Html:
+    """The book's changelog, then the data package's, as HTML under the page's own heading.
+
+    Both files are logged as the page's inputs, so the page is re-run when either changes.
+    """
+    from markdown_it import MarkdownIt
+
+    parts = []
+    for path in (_version.CITATION.parent / "CHANGELOG.md", Path(data_root) / "CHANGELOG.md"):
+        datasets._record_read(path)
+        text = path.read_text(encoding="utf-8")
+        body = MarkdownIt("commonmark").render(text)
+        for level in (3, 2, 1):  # the file's headings sit under the page's title
+            body = body.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+        parts.append(f'<section class="thesis-changelog">{body}</section>')
+    return _Html("".join(parts))
