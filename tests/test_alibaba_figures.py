@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import datasets
-from analysis.alibaba import figures, labels, models, tables
+from analysis.alibaba import fact_figures, figures, labels, models, tables
 from analysis.common import editions
 from conftest import DATA
 from test_alibaba_data import synthetic_annual
@@ -32,7 +32,7 @@ def specs(frames, fitted):
     summary, forecast = fitted
     charts = [figures.revenue(annual), figures.then_and_now(annual), figures.segments(seg),
               figures.december_quarter(dq), figures.december_shares(dq, "2020Q4"), figures.wholesale(ws, annual),
-              figures.fees(facts), figures.status_mix(facts, ["helloita"], name="alibaba-test-status"),
+              fact_figures.fees(facts), fact_figures.status_mix(facts, ["helloita"], name="alibaba-test-status"),
               figures.growth(annual, summary), figures.forecast(annual, forecast)]
     return {c.to_dict()["usermeta"]["name"]: c.to_dict() for c in charts}
 
@@ -153,3 +153,49 @@ def test_forecast_table_lists_every_year_after_the_window(frames, fitted):
     text = tables.forecast(fitted[1], annual).text
     after = annual[annual.fiscal_year > editions.last_seen(annual)].fiscal_year
     assert all(f"FY{y}" in text for y in after)
+
+
+# --- every figure and table cites the sources of the rows it draws, and no others ---------------------
+
+def _ids(*frames) -> set[str]:
+    return set().union(*(set(f.source_id.dropna()) for f in frames))
+
+
+def _drawn_rows(frames) -> dict:
+    """Per figure or table: the rows of the datasets it draws (or quotes in its title), selected here."""
+    annual, seg, dq = frames["annual_revenue"], frames["segment_revenue"], frames["december_quarter"]
+    ws, facts = frames["wholesale_revenue"], frames["com_facts"]
+    lines = dq[dq.line_item.isin(labels.QUARTER_RMB_LINES) & (dq.unit == "RMB m")]
+    first_q, last_q = sorted(lines.quarter.unique())[0], sorted(lines.quarter.unique())[-1]
+    q = dq[dq.quarter == "2020Q4"]
+    segments = [s for s in labels.LEAF_SEGMENTS if s != "core_commerce_others"]  # core "others" has no share
+    window = annual[annual.audited & editions.thesis_saw(annual)]
+    after = annual[annual.fiscal_year > window.fiscal_year.max()]
+    return {
+        "alibaba-revenue": [annual], "alibaba-then-and-now": [annual], "alibaba-forecast": [annual],
+        "alibaba-growth": [annual],  # each year's growth needs the year before; the trend its window
+        "alibaba-segments": [seg[seg.segment.isin(labels.LEAF_SEGMENTS) | seg.parent_segment.isna()]],
+        "alibaba-december-quarter": [lines, dq[(dq.line_item == "total_revenue") & dq.quarter.isin([first_q, last_q])],
+                                     dq[(dq.line_item == "total_revenue_yoy_growth") & (dq.quarter == last_q)]],
+        "alibaba-december-shares": [q[q.line_item.isin([s + "_share_of_revenue" for s in segments + ["core_commerce"]])],
+                                    q[q.line_item.isin([s for s in segments if s + "_share_of_revenue" not in
+                                                        set(q.line_item)])]],  # a segment with no share: a gap
+        "alibaba-wholesale": [ws, annual[annual.fiscal_year.isin(ws.fiscal_year)]],
+        "alibaba-fees": [facts[(facts.topic == "alibaba_com_fees") & (facts.unit == "% of sale price")]],
+        "alibaba-test-status": [facts[facts.topic == "helloita"]],
+        "tab-alibaba-trend": [window], "tab-alibaba-forecast": [window, after],
+    }
+
+
+def test_each_figure_and_table_cites_exactly_the_sources_of_the_rows_it_draws(specs, frames, fitted):
+    annual = frames["annual_revenue"]
+    cited = {name: {s["id"] for s in spec["usermeta"]["provenance"]["sources"]} for name, spec in specs.items()}
+    for table in (tables.trend(fitted[0], annual), tables.forecast(fitted[1], annual)):
+        cited[table.payload["anchor"]] = {s["id"] for s in table.payload["provenance"]["sources"]}
+    expected = _drawn_rows(frames)
+    assert set(cited) == set(expected)
+    for name, rows in expected.items():
+        assert cited[name] == _ids(*rows), name
+    facts = frames["com_facts"]
+    assert cited["alibaba-fees"] < _ids(facts) and cited["alibaba-test-status"] < _ids(facts)
+    assert cited["tab-alibaba-trend"] < _ids(annual), "the trend table cites years outside its window"

@@ -60,6 +60,35 @@ def test_every_figure_has_a_unique_firms_name_alt_text_and_a_source(loaded):
         assert sources and all(s["publisher"] for s in sources), spec["usermeta"]["name"]
 
 
+def _embedded_ids(spec) -> set[str]:
+    """Sources of the dataset rows a spec embeds (the bars it draws carry their ``source_id``)."""
+    return {r["source_id"] for rows in spec["datasets"].values() for r in rows if r.get("source_id")}
+
+
+def test_each_figure_and_table_cites_exactly_the_sources_of_the_rows_it_draws(loaded):
+    census, structure = loaded["istat_census_size"], loaded["italy_economy_structure"]
+    employment = firms_data.size_mix(census, "share_of_employment")
+    result = models.rounding_test(employment)
+    specs = {f.to_dict()["usermeta"]["name"]: f.to_dict() for f in _all_figures(loaded)}
+    cited = {name: {s["id"] for s in spec["usermeta"]["provenance"]["sources"]} for name, spec in specs.items()}
+    table = tables.rounding_test(result, employment)
+    cited["tab-firms-rounding-test"] = {s["id"] for s in table.payload["provenance"]["sources"]}
+    shares = lambda measure: census[(census.measure == measure) & census.value.notna()]
+    fitted = shares("share_of_employment")
+    fitted = fitted[fitted.size_class.isin(["3-9", "10-49", "50-249", "250+"])]
+    expected = {
+        "firms-sectors": _embedded_ids(specs["firms-sectors"]),
+        "firms-italy-vs-eu": _embedded_ids(specs["firms-italy-vs-eu"]),
+        "firms-size-mix": set(shares("share_of_firms").source_id) | set(shares("share_of_all_italian_firms").source_id),
+        "firms-employment": set(shares("share_of_employment").source_id),
+        "firms-then-and-now": set(shares("share_of_employment").source_id),
+        "firms-rounding": set(fitted.source_id), "tab-firms-rounding-test": set(fitted.source_id),
+    }
+    assert cited == expected
+    assert cited["firms-sectors"] < set(structure.source_id), "the sectors chart cites rows it does not draw"
+    assert cited["firms-rounding"] < set(census.source_id), "the rounding test cites rows it did not fit"
+
+
 def test_every_quantitative_axis_names_its_unit(loaded):
     for spec in (f.to_dict() for f in _all_figures(loaded)):
         titles = _axis_titles(spec)

@@ -5,7 +5,7 @@ import pytest
 from analysis import datasets
 from analysis.common import editions
 from analysis.risk import data as risk_data
-from analysis.risk import figures, models, tables
+from analysis.risk import figures, models, process_figures, tables
 from analysis.risk.labels import UNKNOWN
 from conftest import DATA
 
@@ -35,7 +35,8 @@ def _all_figures(loaded, result):
     return [figures.table6_chart(italy, edition), figures.global_top10_chart(world, italy, edition),
             figures.bump_chart(italy), figures.headline_chart(world, loaded["allianz_editions"]),
             figures.then_and_now_chart(italy), figures.stability_chart(result, italy, world),
-            figures.iso_flow_chart(loaded["iso31000_process"]), figures.risk_matrix_chart(loaded["risk_matrix"])]
+            process_figures.iso_flow_chart(loaded["iso31000_process"]),
+            process_figures.risk_matrix_chart(loaded["risk_matrix"])]
 
 
 def _walk(node):
@@ -97,6 +98,56 @@ def test_every_table_has_a_unique_risk_name(loaded, result):
              tables.stability_table(result, world, "World")]
     ids = [t.html.split('id="tab-', 1)[1].split('"', 1)[0] for t in built]
     assert len(set(ids)) == len(ids) and all(i.startswith("risk-") for i in ids)
+
+
+# --- every figure and table cites the sources of the rows it draws, and no others ---------------------
+
+def _cited(item) -> set[str]:
+    prov = item.to_dict()["usermeta"]["provenance"] if hasattr(item, "to_dict") else item.payload["provenance"]
+    return {s["id"] for s in prov["sources"]}
+
+
+def _ids(*frames) -> set[str]:
+    return set().union(*(set(f.source_id.dropna()) for f in frames))
+
+
+def _editions(allianz, *wanted):
+    return allianz[allianz.edition.isin(wanted)]
+
+
+def _paired(allianz):
+    """Rows of a named risk also ranked in the edition just before or just after (what tau-b compares)."""
+    known = set(zip(allianz.edition, allianz.risk)) - {(e, UNKNOWN) for e in allianz.edition}
+    return allianz[[(e, r) in known and ((e - 1, r) in known or (e + 1, r) in known)
+                    for e, r in zip(allianz.edition, allianz.risk)]]
+
+
+def _drawn_shares(world, spec):
+    """The global rows the headline chart embeds (by edition and risk)."""
+    keys = {(r["edition"], r["risk"]) for r in _rows(spec) if "risk" in r}
+    return world[[k in keys for k in zip(world.edition, world.risk)]]
+
+
+def test_each_figure_and_table_cites_exactly_the_sources_of_the_rows_it_draws(loaded, result):
+    italy, world, eds = loaded["allianz_italy"], loaded["allianz_global"], loaded["allianz_editions"]
+    e, seen, newest = _edition(world), editions.last_seen(italy), editions.newest(italy)
+    headline = figures.headline_chart(world, eds)
+    cases = {
+        "table6 chart": (figures.table6_chart(italy, e), [_editions(italy, e)]),
+        "table6": (tables.table6(italy, e), [_editions(italy, e)]),
+        "global top 10": (figures.global_top10_chart(world, italy, e), [_editions(world, e), _editions(italy, e)]),
+        "bump": (figures.bump_chart(italy), [italy]),  # every edition: named ranks and the slots not found
+        "headline": (headline, [_drawn_shares(world, headline.to_dict()), eds[eds.measure == "respondents"]]),
+        "then and now": (figures.then_and_now_chart(italy), [_editions(italy, seen, newest)]),
+        "stability": (figures.stability_chart(result, italy, world), [_paired(italy), _paired(world)]),
+        "stability Italy": (tables.stability_table(result, italy, "Italy"), [_paired(italy)]),
+        "stability World": (tables.stability_table(result, world, "World"), [_paired(world)]),
+        "iso flow": (process_figures.iso_flow_chart(loaded["iso31000_process"]), [loaded["iso31000_process"]]),
+    }
+    for what, (item, rows) in cases.items():
+        assert _cited(item) == _ids(*rows), what
+    assert _cited(cases["global top 10"][0]) < _ids(world, italy), "the global chart cites every edition"
+    assert _cited(cases["stability"][0]) < _ids(world, italy), "the stability chart cites unpaired ranks"
 
 
 # --- the Allianz rankings -------------------------------------------------------------------------------
@@ -206,13 +257,13 @@ def test_concept_tables_keep_every_row_with_its_status(loaded, name, builder):
 
 def test_iso_flow_chart_names_every_step(loaded):
     iso = loaded["iso31000_process"]
-    spec = figures.iso_flow_chart(iso).to_dict()
+    spec = process_figures.iso_flow_chart(iso).to_dict()
     for step in risk_data.iso_process(iso).query("kind == 'step'").step:
         assert step.lower() in spec["description"]
 
 
 def test_risk_matrix_draws_no_invented_cell(loaded):
-    spec = figures.risk_matrix_chart(loaded["risk_matrix"]).to_dict()
+    spec = process_figures.risk_matrix_chart(loaded["risk_matrix"]).to_dict()
     assert all(set(r) <= {"x0", "x1", "y0", "y1", "x", "y", "text"} for r in _rows(spec))
 
 
@@ -220,4 +271,4 @@ def test_risk_matrix_refuses_an_empty_frame_over_sourced_cells(data_copy):
     with (data_copy / "risk_matrix.csv").open("a", encoding="utf-8") as handle:
         handle.write("1,Rare,1,Minor,Low,verified_secondary,risk_agcs_arb,a quote,\n")
     with pytest.raises(ValueError):
-        figures.risk_matrix_chart(datasets.load("risk_matrix", data_copy))
+        process_figures.risk_matrix_chart(datasets.load("risk_matrix", data_copy))

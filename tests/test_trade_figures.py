@@ -8,7 +8,7 @@ import pytest
 
 from analysis import datasets
 from analysis.common import editions
-from analysis.trade import data as trade_data, figures, marks, models, tables
+from analysis.trade import data as trade_data, ecommerce_figures, figures, marks, models, tables
 from analysis.trade.labels import EVIDENCE, THESIS_TABLE
 from conftest import DATA, rewrite
 
@@ -36,9 +36,9 @@ def page_figures(d) -> dict:
         "mirror": figures.mirror(istat, gacc),
         "then_and_now": figures.then_and_now(istat),
         "level_shift": figures.level_shift(annual, models.level_shift(annual)),
-        "crossborder": figures.crossborder(ecom),
-        "crossborder_growth": figures.crossborder_growth(models.crossborder_growth(ecom)),
-        "online_retail": figures.online_retail(retail),
+        "crossborder": ecommerce_figures.crossborder(ecom),
+        "crossborder_growth": ecommerce_figures.crossborder_growth(models.crossborder_growth(ecom)),
+        "online_retail": ecommerce_figures.online_retail(retail),
     }
 
 
@@ -93,6 +93,57 @@ def test_every_value_axis_names_its_unit(specs):
         titles = [t for t in _walk(spec, []) if t not in YEAR_AXES]
         assert titles, key
         assert all(UNITS.search(t) for t in titles), (key, titles)
+
+
+# --- every figure and table cites the sources of the rows it draws, and no others ---------------------
+
+def _cited(item) -> set[str]:
+    prov = item.to_dict()["usermeta"]["provenance"] if hasattr(item, "to_dict") else item.payload["provenance"]
+    return {s["id"] for s in prov["sources"]}
+
+
+def _ids(*frames) -> set[str]:
+    return set().union(*(set(f.source_id.dropna()) for f in frames))
+
+
+def _drawn_rows(d) -> dict:
+    """Per figure or table: the rows of the datasets it draws (or quotes in its note), selected here."""
+    macro, istat, gacc = d["china_macro_trade"], d["italy_china_trade_istat"], d["italy_china_trade_gacc"]
+    ecom = d["china_crossborder_ecommerce"]
+    annual = trade_data.istat_annual(istat)  # full calendar years
+    trade = annual[annual.flow.isin(["exports", "imports"])]
+    seen = int(editions.last_seen(macro))
+    gacc_years = {int(str(p)[:4]) for p in gacc[gacc.flow != "total"].period}
+    chosen = models.crossborder_growth(ecom).selected
+    fitted = {(r.flow, int(y)) for r in models.level_shift(annual).itertuples() for y in r.years.split(", ")}
+    return {
+        "trade-china-macro": [macro[macro.indicator.isin(["gdp", "goods_trade"]) & macro.value.notna()]],
+        "trade-goods-vs-services": [macro[(macro.year == seen) & macro.flow.isin(["total", "exports", "imports"])
+                                          & macro.indicator.isin(["goods_trade", "services_trade"])
+                                          & (macro.vintage == "preliminary")]],
+        "trade-italy-china": [trade, annual[(annual.flow == "balance") & annual.value.notna()]],
+        "trade-mirror": [gacc[gacc.flow != "total"], trade[trade.year.isin(gacc_years)]],
+        "trade-then-and-now": [trade],
+        "trade-level-shift": [trade[trade.value.notna()]],  # the fitted values and the lower bounds left out
+        "tab-trade-level-shift": [trade[[k in fitted for k in zip(trade.flow, trade.year)]]],
+        "trade-crossborder": [ecom],
+        "trade-crossborder-growth": [ecom[(ecom.edition == chosen.edition)
+                                          & ecom.year.isin([int(y) for y in chosen.years.split(", ")])]],
+        "trade-online-retail": [d["china_online_retail"]],
+    }
+
+
+def test_each_figure_and_table_cites_exactly_the_sources_of_the_rows_it_draws(loaded):
+    annual = trade_data.istat_annual(loaded["italy_china_trade_istat"])
+    built = {**page_figures(loaded), "tab-trade-level-shift": tables.level_shift(models.level_shift(annual), annual)}
+    cited = {(k if k.startswith("tab-") else item.to_dict()["usermeta"]["name"]): _cited(item)
+             for k, item in built.items()}
+    expected = _drawn_rows(loaded)
+    assert set(cited) == set(expected)
+    for name, rows in expected.items():
+        assert cited[name] == _ids(*rows), name
+    fit_only, drawn = cited["tab-trade-level-shift"], cited["trade-level-shift"]
+    assert fit_only <= drawn < _ids(loaded["italy_china_trade_istat"]), "the level shift cites rows it never used"
 
 
 # --- figure by figure -----------------------------------------------------------------------------------
@@ -161,8 +212,8 @@ def test_the_mirror_cites_both_recorders_in_two_panels(specs):
 
 
 def test_growth_figure_without_a_fit_is_still_a_finished_chart(loaded):
-    spec = figures.crossborder_growth(models.crossborder_growth(loaded["china_crossborder_ecommerce"],
-                                                                min_points=50)).to_dict()
+    spec = ecommerce_figures.crossborder_growth(models.crossborder_growth(loaded["china_crossborder_ecommerce"],
+                                                                          min_points=50)).to_dict()
     assert spec["usermeta"]["name"] == "trade-crossborder-growth" and spec["description"]
     json.dumps(spec, allow_nan=False)
 

@@ -146,6 +146,11 @@ def quarter_values(dq: pd.DataFrame, wanted: dict[str, tuple[str, str]]) -> dict
     return {name: lookup.value(dq, quarter=q, line_item=line) for name, (q, line) in wanted.items()}
 
 
+def december_rows(dq: pd.DataFrame, quarter: str, line_items: list[str]) -> pd.DataFrame:
+    """The rows of some line items in one December quarter (e.g. values a chart quotes in its subtitle)."""
+    return datasets.subset(dq, (dq.quarter == quarter) & dq.line_item.isin(line_items))
+
+
 def december_lines(dq: pd.DataFrame) -> pd.DataFrame:
     """The revenue lines in RMB million of both quarters, with labels and RMB billion."""
     out = datasets.subset(dq, dq.line_item.isin(QUARTER_RMB_LINES) & (dq.unit == "RMB m"))

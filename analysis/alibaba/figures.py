@@ -1,22 +1,25 @@
-"""Alibaba's charts: Altair specs only. Titles, notes and alt text are composed from the numbers drawn;
-what the book says about the thesis and its sources is on the pages."""
+"""Alibaba's revenue charts (group, segments, December quarters, Alibaba.com, trend): Altair specs only.
+
+Titles, notes and alt text are composed from the numbers drawn, and each chart cites the rows it draws;
+what the book says about the thesis and its sources is on the pages. The facts' charts are in
+``fact_figures``.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from .. import datasets
 from ..common import lookup, style
 from ..common.style import FOCUS, MUTED, PALETTE, finish, tooltip
 from ..common.words import number_word
 from . import data as d
 from .models import against_trend
 from .labels import (ALIBABA_COM, AUDITED, LEAF_SEGMENTS, LINE_LABELS, OTHER_SEGMENTS, QUARTER_LABELS,
-                     QUARTER_RMB_LINES, SEGMENT_LABELS, TOPIC_TITLES, UNAUDITED, UNAUDITED_NOTE, WHOLESALE, fy)
+                     QUARTER_RMB_LINES, SEGMENT_LABELS, UNAUDITED, UNAUDITED_NOTE, WHOLESALE, fy)
 
 FISCAL_YEAR = "Fiscal year (ending 31 March)"
-STATUS_COLOURS = {"verified_primary": FOCUS, "verified_secondary": PALETTE[4], "derived": PALETTE[2],
-                  "thesis_quoted": PALETTE[1], "not_found": MUTED}
 HIGHLIGHT = alt.Scale(domain=[ALIBABA_COM, OTHER_SEGMENTS], range=[FOCUS, MUTED])
 
 
@@ -32,14 +35,6 @@ def _revenue_bars(data: pd.DataFrame) -> alt.Chart:
         fill=_fill(),
         tooltip=tooltip(("fy_label", "Fiscal year", None), ("revenue_bn", "Revenue (RMB bn)", ",.1f"),
                         ("value", "Revenue (RMB m)", ",.0f"), ("basis", "Basis", None), ("status_label", "Status", None)))
-
-
-def _status_colour(data: pd.DataFrame) -> alt.Color:
-    """Colour by status, for the statuses present, in the house order."""
-    codes = [s for s in STATUS_COLOURS if s in set(data.status)]
-    names = list(style.status_label(pd.Series(codes)))
-    return alt.Color("status_label:N", title="Status", sort=names,
-                     scale=alt.Scale(domain=names, range=[STATUS_COLOURS[s] for s in codes]))
 
 
 def _hollow_note(data: pd.DataFrame) -> str:
@@ -119,7 +114,7 @@ def segments(segment: pd.DataFrame) -> alt.FacetChart:
                   "by segment in RMB billion, with international commerce wholesale (Alibaba.com) highlighted: "
                   + "; ".join(f"{fy_}: " + ", ".join(f"{r.label} {r.revenue_bn:,.1f}" for r in grp.itertuples())
                               for fy_, grp in data.groupby("fy_label")) + "."),
-        data=segment,
+        data=[data, datasets.subset(segment, segment.parent_segment.isna())],  # top level: the shares' base
     )
 
 
@@ -163,9 +158,9 @@ def december_quarter(dq: pd.DataFrame) -> alt.Chart:
     data = d.december_lines(dq)
     quarter_codes = sorted(data.quarter.unique())
     quarters = [QUARTER_LABELS.get(q, q) for q in quarter_codes]
-    rev_then, rev_now, growth = (lookup.value(dq, quarter=q, line_item=line) for q, line in (
-        (quarter_codes[0], "total_revenue"), (quarter_codes[-1], "total_revenue"),
-        (quarter_codes[-1], "total_revenue_yoy_growth")))
+    quoted = [(quarter_codes[0], "total_revenue"), (quarter_codes[-1], "total_revenue"),
+              (quarter_codes[-1], "total_revenue_yoy_growth")]
+    rev_then, rev_now, growth = (lookup.value(dq, quarter=q, line_item=line) for q, line in quoted)
     n_gap = int((data.status == "not_found").sum())
     return finish(
         _quarter_marks(data, quarters).properties(height=520),
@@ -181,7 +176,7 @@ def december_quarter(dq: pd.DataFrame) -> alt.Chart:
                                  f"{r.revenue_bn:,.1f}" + (" (as quoted by the thesis)" if r.status == "thesis_quoted" else ""))
                               for r in data.sort_values(["line_item", "quarter"]).itertuples())
                   + f". Total revenue went from {rev_then / 1000:,.1f} to {rev_now / 1000:,.1f}."),
-        data=dq,
+        data=[data, datasets.subset(dq, [k in quoted for k in zip(dq.quarter, dq.line_item)])],
     )
 
 
@@ -214,7 +209,7 @@ def december_shares(dq: pd.DataFrame, quarter: str) -> alt.Chart:
         alt_text=(f"Horizontal bar chart of each segment's share of Alibaba's revenue in {label}: "
                   + "; ".join(f"{r.label} " + ("not available" if pd.isna(r.value) else f"{r.value:.0f}%")
                               for r in data.itertuples()) + "."),
-        data=dq,
+        data=[data, d.december_rows(dq, quarter, ["core_commerce_share_of_revenue"])],
         note=(f"The shares shown add up to {data.value.sum():.0f}%."
               + (f" Not available: {missing}." if missing else "")),
     )
@@ -253,70 +248,10 @@ def wholesale(wholesale_frame: pd.DataFrame, annual: pd.DataFrame) -> alt.VConca
                   "chart of its share of group revenue below: "
                   + "; ".join(f"{r.fy_label} {r.revenue_bn:,.1f} bn ({r.share_pct:.1f}%)" for r in data.itertuples())
                   + (f". {', '.join(gaps.fy_label)}: not available." if later else ".")),
-        data=[wholesale_frame, annual],
+        data=[data, datasets.subset(annual, annual.fiscal_year.isin(data.fiscal_year))],
         note=f"Share = {d.SHARE_FORMULA}.",
     )
 
-
-def status_mix(facts_frame: pd.DataFrame, topics: list[str], *, name: str) -> alt.Chart:
-    """Per topic, how many of the numbers could be checked and how many rest on the thesis alone.
-
-    ``name`` is the figure's id: the chart appears on more than one page, each with its own topics.
-    """
-    data = d.status_mix(facts_frame, topics)
-    data["order"] = data.status.map({s: i for i, s in enumerate(STATUS_COLOURS)})
-    bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("topic_label:N", title=None, sort=[TOPIC_TITLES.get(t, t) for t in topics]),
-        x=alt.X("facts:Q", title="Numbers in the data (count)", axis=alt.Axis(tickMinStep=1)),
-        color=_status_colour(data), order=alt.Order("order:Q"),
-        tooltip=tooltip(("topic_label", "Topic", None), ("status_label", "Status", None), ("facts", "Numbers", "d")))
-    total = int(data.facts.sum())
-    thesis_only = int(data[data.status == "thesis_quoted"].facts.sum())
-    return finish(
-        bars.properties(height=36 * len(topics) + 20),
-        name=name,
-        title=f"{thesis_only} of the {total} numbers in the tables below rest on the thesis alone",
-        subtitle="Numeric facts per topic, by status: verified in a source, or as quoted by the thesis (not checked)",
-        alt_text=("Stacked bar chart counting the numeric facts of each topic by status: "
-                  + "; ".join(f"{t}: " + ", ".join(f"{r.facts} {r.status_label}" for r in g.itertuples())
-                              for t, g in data.groupby("topic_label", sort=False)) + "."),
-        data=facts_frame,
-    )
-
-
-def fees(facts_frame: pd.DataFrame) -> alt.Chart:
-    """Alibaba.com's commission beside Amazon's referral fees, as the thesis and the sources give them."""
-    data = d.fees(facts_frame)
-    order = list(dict.fromkeys(data.range_label))
-    spans = data.groupby("range_label").agg(low=("value", "min"), high=("value", "max"),
-                                            status_label=("status_label", "first")).reset_index()
-    colour = _status_colour(data)
-    y = alt.Y("range_label:N", title=None, sort=order)
-    rules = alt.Chart(spans).mark_rule(strokeWidth=4).encode(
-        y=y, x=alt.X("low:Q", title="Fee (% of the sale price)",
-                     scale=alt.Scale(domain=[0, float(data.value.max()) * 1.1])),
-        x2="high:Q", color=colour)
-    points = alt.Chart(data).mark_point(filled=True, size=90).encode(
-        y=y, x="value:Q", color=colour,
-        tooltip=tooltip(("fact", "Fee", None), ("period", "Period", None), ("value", "Rate (% of sale price)", ".0f"),
-                        ("status_label", "Status", None)))
-    labels = points.mark_text(dy=-11, fontSize=10).encode(text=alt.Text("value:Q", format=".0f"))
-    amazon = data[data.fact.str.startswith("Amazon")]
-    thesis = amazon[amazon.status == "thesis_quoted"].value
-    top = amazon[amazon.status != "thesis_quoted"].value.max()
-    where = "beyond" if top > thesis.max() else "within"
-    ranges = spans.set_index("range_label").loc[order].reset_index()
-    return finish(
-        (rules + points + labels).properties(height=200),
-        name="alibaba-fees",
-        title=(f"Amazon's referral fee reaches {top:.0f}% in some categories, {where} the thesis's "
-               f"{thesis.min():.0f}-{thesis.max():.0f}%"),
-        subtitle="Fee on each sale, % of the sale price: Alibaba.com's commission and Amazon's referral fee",
-        alt_text=("Range chart of selling fees in per cent of the sale price: "
-                  + "; ".join(f"{r.range_label}: " + (f"{r.low:.0f}%" if r.low == r.high else f"{r.low:.0f}-{r.high:.0f}%")
-                              + f" ({r.status_label})" for r in ranges.itertuples()) + "."),
-        data=facts_frame,
-    )
 
 
 def growth(annual: pd.DataFrame, summary: pd.DataFrame) -> alt.Chart:

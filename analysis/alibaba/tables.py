@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 
 from ..common.tables import Column, Table, numbers, table
+from .. import datasets
 from . import data as d
+from .models import fit_window
 from .labels import TOPIC_TITLES, fy
 
 
@@ -75,7 +77,7 @@ def trend(summary: pd.DataFrame, annual: pd.DataFrame) -> Table:
          Column("ci_high_pct", f"{level} CI, high (%)", "{:.1f}"),
          Column("r_squared", "R²", "{:.3f}"), Column("durbin_watson", "Durbin-Watson", "{:.2f}")],
         caption="Log-linear trend of Alibaba Group revenue (OLS on log revenue)",
-        data=annual,
+        data=fit_window(annual),
         name="alibaba-trend",
     )
 
@@ -96,6 +98,6 @@ def forecast(forecast_frame: pd.DataFrame, annual: pd.DataFrame) -> Table:
          Column("ratio", "Actual / forecast", "{:.2f}"),
          Column("inside_text", "Actual inside the interval?")],
         caption=f"What a trend fitted to {fy(first)}-{fy(cut)} forecast, and what happened",
-        data=annual,
+        data=datasets.subset(annual, annual.fiscal_year.isin([*fit_window(annual).fiscal_year, *ahead.fiscal_year])),
         name="alibaba-forecast",
     )

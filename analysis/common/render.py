@@ -35,10 +35,7 @@ def render(spec: dict) -> dict:
     alt_text = spec.get("description") or ""
     if not alt_text:
         raise ValueError("chart has no alt text: finish it with style.finish(..., alt_text=...)")
-    tables = drawn_tables(spec)
-    if meta.get("provenance"):
-        meta = {**meta, "provenance": drawn_provenance(meta["provenance"], tables)}
-        spec = {**spec, "usermeta": meta}
+    tables = drawn_tables(spec)  # the Source line is the figure's own: style.finish got exactly the rows it uses
     svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
     png = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
     bundle = {
@@ -80,20 +77,6 @@ def drawn_tables(spec: dict) -> list[dict]:
         columns = list(dict.fromkeys(k for row in rows for k in row))
         out.append({"columns": columns, "rows": rows})
     return out
-
-
-def drawn_provenance(prov: dict, tables: list[dict]) -> dict:
-    """Only the sources of the rows drawn, when the drawn rows name their sources.
-
-    ``style.finish`` collects the sources of every frame it is given; a chart that draws a subset
-    (one year, the top ten) names only the sources of that subset. Drawn rows without a
-    ``source_id`` (a computed frame) leave the list as the frames gave it.
-    """
-    cited = [t for t in tables if "source_id" in t["columns"]]
-    if not cited or not all("id" in s for s in prov.get("sources", [])):
-        return prov
-    ids = {row.get("source_id") for t in cited for row in t["rows"]}
-    return {**prov, "sources": [s for s in prov["sources"] if s["id"] in ids]}
 
 
 def item_payload(kind: str, anchor: str, title: str, code: str, note: str | None, prov: dict,

@@ -11,6 +11,7 @@ from ..common import lines, lookup, style
 from ..common.style import finish, tooltip
 from ..common.words import number_word
 from . import data as firms_data
+from . import models
 from .data import CENSUS_CLASSES, CLASS_LABELS, SECTOR_LABELS
 
 _CLASS_SORT = [CLASS_LABELS[c] for c in CENSUS_CLASSES]
@@ -88,7 +89,7 @@ def size_mix(census: pd.DataFrame) -> alt.Chart:
         subtitle="Share of firms by persons employed, ISTAT permanent census (3+ universe only)",
         alt_text="Horizontal bar chart of the share of Italian firms with 3 or more persons employed by size class: "
                  + "; ".join(f"{r.class_label} {r.value:.1f}% in {r.year}" for r in data.itertuples()) + ".",
-        data=[mix, datasets.subset(census, census.measure == "share_of_all_italian_firms")],
+        data=[mix, datasets.subset(census, (census.measure == "share_of_all_italian_firms") & census.value.notna())],
         note=_combined_note(census, mix),
     )
 
@@ -222,5 +223,5 @@ def rounding(shares: pd.DataFrame, result: pd.DataFrame, verdict: dict) -> alt.L
                              f"to {r.ci_high:+.2f})" for r in result.itertuples())
                  + f". A grey band marks plus or minus {band_pp:.1f} pp, "
                    "the largest change rounding alone could produce.",
-        data=shares,
+        data=models.fitted_rows(shares),
     )

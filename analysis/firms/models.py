@@ -28,6 +28,11 @@ def _fit_class(sub: pd.DataFrame, scale: float):
     return sm.OLS(sub.value.to_numpy(dtype=float), design).fit(cov_type="fixed scale", cov_kwds={"scale": scale})
 
 
+def fitted_rows(shares: pd.DataFrame) -> pd.DataFrame:
+    """The rows ``rounding_test`` fits: the census classes (not a combined one) with a value."""
+    return datasets.subset(shares, shares.size_class.isin(CENSUS_CLASSES) & shares.value.notna())
+
+
 def rounding_test(shares: pd.DataFrame, decimals: int = 1, alpha: float = 0.05) -> pd.DataFrame:
     """Trend in each class's share (percentage points per decade) with its interval, against rounding.
 
@@ -38,9 +43,9 @@ def rounding_test(shares: pd.DataFrame, decimals: int = 1, alpha: float = 0.05) 
     """
     half = rounding_half(decimals)
     scale = half ** 2 / 3
-    rows = []
-    for size_class in [c for c in CENSUS_CLASSES if c in set(shares.size_class)]:
-        sub = shares[(shares.size_class == size_class) & shares.value.notna()].sort_values("year")
+    rows, fitted = [], fitted_rows(shares)
+    for size_class in [c for c in CENSUS_CLASSES if c in set(fitted.size_class)]:
+        sub = fitted[fitted.size_class == size_class].sort_values("year")
         fit = _fit_class(sub, scale)
         low, high = fit.conf_int(alpha=alpha)[1] * 10
         change = float(sub.value.iloc[-1] - sub.value.iloc[0])

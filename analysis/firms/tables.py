@@ -12,6 +12,7 @@ from .. import datasets
 from ..common import tables
 from ..common.tables import Column
 from . import data as firms_data
+from . import models
 
 _SIGNS = {"<": "fewer than", "<=": "at most"}
 _UNITS = {"persons": "", "EUR m": " million"}
@@ -53,7 +54,7 @@ def thesis_vs_source(structure: pd.DataFrame, note: str | None = None) -> tables
     publishers = sorted({registry[s]["publisher"] for s in compare.source_id.dropna()})
     source = " and ".join(publishers) or "Source"
     cited = datasets.subset(structure, (structure.indicator == "share_of_gdp") & (structure.year == year)
-                            & structure.sector.isin(compare.sector))
+                            & structure.sector.isin(compare.sector) & structure.value.notna())
     return tables.numbers(
         compare,
         [Column("sector_label", "Sector"), Column("thesis", f"Thesis (% of GDP, {year})", "{:.2f}"),
@@ -76,5 +77,5 @@ def rounding_test(result: pd.DataFrame, shares: pd.DataFrame, note: str | None =
          Column("ci_high", "95% interval, high (pp)", "{:+.2f}"),
          Column("p_value", "p-value (rounding only)", "{:.2g}")],
         caption="Trend in employment share by size class, against rounding error",
-        data=shares, note=note, name="firms-rounding-test",
+        data=models.fitted_rows(shares), note=note, name="firms-rounding-test",
     )

@@ -90,6 +90,11 @@ def table6_facts(italy: pd.DataFrame, world: pd.DataFrame, edition: int) -> dict
     }
 
 
+def edition_rows(allianz: pd.DataFrame, editions: list[int]) -> pd.DataFrame:
+    """Every row (named risks and unknown slots) of the given editions, for a chart to cite."""
+    return datasets.subset(allianz, allianz.edition.isin(editions))
+
+
 # --- editions over time ------------------------------------------------------------------------
 
 
@@ -167,6 +172,13 @@ def rank_pairs(allianz: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True).reindex(
         columns=["pair", "edition_from", "edition_to", "risk", "rank_from", "rank_to"])
     return datasets.with_provenance(out, allianz)
+
+
+def paired_rows(allianz: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind ``rank_pairs``: each risk's rank in an edition whose neighbour also ranks it."""
+    pairs = rank_pairs(allianz).dropna(subset=["risk"])
+    keys = set(zip(pairs.edition_from, pairs.risk)) | set(zip(pairs.edition_to, pairs.risk))
+    return datasets.subset(allianz, [k in keys for k in zip(allianz.edition, allianz.risk)])
 
 
 # --- the thesis's concept figures, rebuilt from its prose -------------------------------------

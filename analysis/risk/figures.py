@@ -1,7 +1,9 @@
-"""Chapter 3's charts: Altair specs only, titles and notes composed from the numbers they draw.
+"""Chapter 3's ranking charts (Allianz Risk Barometer): Altair specs only, titles and notes composed
+from the numbers they draw. The thesis's concept diagrams are in ``process_figures``.
 
 A row's own caveat (a derived rank, sources that disagree) is the ``note`` of its CSV row and is
-shown in the tooltip; what the book says about the thesis is on the page.
+shown in the tooltip; what the book says about the thesis is on the page. Each chart cites the
+rows it draws (``data=``), never the whole dataset.
 """
 
 from __future__ import annotations
@@ -15,16 +17,16 @@ from .. import datasets
 from ..common import lines, style, words
 from ..common.style import FOCUS, MUTED, PALETTE, finish, tooltip
 from . import data as risk_data
-from .labels import MATRIX_AXES, NOT_AVAILABLE, THESIS_RISKS, short
+from .labels import NOT_AVAILABLE, THESIS_RISKS, UNKNOWN, short
 
 RISK_COLOURS = dict(zip(THESIS_RISKS, [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[5], PALETTE[3]]))
 SPARE_COLOURS = [PALETTE[4], PALETTE[7], PALETTE[6]]
 NOTE_TIP = ("note", "Note on this row", None)
-#: Columns no chart encodes: left out of the chart's inline data (the footer cites the full dataset).
+#: Columns no chart encodes: left out of the chart's inline data (the footer cites the rows' sources).
 UNDRAWN = ["quote", "source_id", "formula", "unit", "status", "tie_size", "tie_index", "view", "thesis_line"]
 
 
-def _drawn(frame: pd.DataFrame) -> pd.DataFrame:
+def drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in UNDRAWN if c in frame])
 
 
@@ -58,7 +60,7 @@ def table6_chart(italy: pd.DataFrame, edition: int) -> alt.LayerChart:
                        scale=alt.Scale(domain=statuses, range=[MUTED if s == NOT_AVAILABLE else FOCUS for s in statuses]))
     tips = tooltip(("rank", "Rank", None), ("risk_label", "Risk", None), ("share_label", "Share of responses", None),
                    ("status_label", "Status", None), NOTE_TIP)
-    base = alt.Chart(_drawn(rows)).encode(y=alt.Y("row_label:N", title=None, sort=list(rows.row_label)))
+    base = alt.Chart(drawn(rows)).encode(y=alt.Y("row_label:N", title=None, sort=list(rows.row_label)))
     named, gaps = base.transform_filter(alt.datum.known), base.transform_filter(~alt.datum.known)
     bars = named.mark_bar().encode(x=alt.X("value:Q", title="Share of responses (%)", scale=_share_axis(rows.value)),
                                    color=colour, tooltip=tips)
@@ -76,7 +78,7 @@ def table6_chart(italy: pd.DataFrame, edition: int) -> alt.LayerChart:
         alt_text=f"Bar chart of Italy's top 10 business risks in the Allianz Risk Barometer {edition}: "
                  + "; ".join(f"rank {r.rank} {r.risk} {r.value:.0f}%" for r in known.itertuples())
                  + f"; ranks {missing} are shown as not available because no source gives them.",
-        data=italy,
+        data=rows,
         note=f"The published shares add up to {total:.0f}%: a respondent could name more than one risk."
              if total > 100 else None,
     )
@@ -99,14 +101,14 @@ def global_top10_chart(glob: pd.DataFrame, italy: pd.DataFrame, edition: int) ->
     tips = tooltip(("rank", "Global rank", None), ("risk", "Risk", None), ("value", "Global share (% of responses)", ".0f"),
                    ("italy_label", f"Italy {edition}", None), ("status_label", "Status (global)", None), NOTE_TIP)
     x_scale = _share_axis(rows.value, rows.italy_value)
-    base = alt.Chart(_drawn(rows)).encode(y=alt.Y("row_label:N", title=None, sort=order))
+    base = alt.Chart(drawn(rows)).encode(y=alt.Y("row_label:N", title=None, sort=order))
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="Share of responses (%)", scale=x_scale),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=[FOCUS]), legend=alt.Legend(symbolType="square")),
         tooltip=tips)
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(x="value:Q", text=alt.Text("value:Q", format=".0f"))
     italy_rows = rows[rows.italy_value.notna()].assign(italy_series=f"Italy {edition} (ranks {known} known)")
-    ticks = alt.Chart(_drawn(italy_rows)).mark_point(shape="diamond", filled=True, size=110, color="#000000", opacity=1).encode(
+    ticks = alt.Chart(drawn(italy_rows)).mark_point(shape="diamond", filled=True, size=110, color="#000000", opacity=1).encode(
         y=alt.Y("row_label:N", sort=order), x=alt.X("italy_value:Q", scale=x_scale), tooltip=tips,
         shape=alt.Shape("italy_series:N", title=None, scale=alt.Scale(range=["diamond"])))
     top = rows.iloc[0]
@@ -120,7 +122,7 @@ def global_top10_chart(glob: pd.DataFrame, italy: pd.DataFrame, edition: int) ->
                  + ". Italy's shares, where known: "
                  + "; ".join(f"{r.risk} {r.italy_value:.0f}% (rank {int(r.italy_rank)} in Italy)"
                              for r in italy_rows.sort_values("italy_rank").itertuples()) + ".",
-        data=[glob, italy],
+        data=[risk_data.edition_rows(glob, [edition]), risk_data.edition_rows(italy, [edition])],
         note=f"Italian shares (black diamonds) are shown for Italy's known ranks ({known}) only; Italy's ranks "
              f"{risk_data.unknown_ranks(italy, edition)} were not found.",
     )
@@ -146,9 +148,9 @@ def bump_chart(italy: pd.DataFrame) -> alt.LayerChart:
                        legend=alt.Legend(columns=2, symbolLimit=0, labelLimit=260))
     tips = tooltip(("risk", "Risk", None), ("edition", "Edition", None), ("rank", "Rank in Italy", None),
                    ("share_label", "Share of responses", None), ("status_label", "Status", None), NOTE_TIP)
-    line = alt.Chart(_drawn(points)).mark_line(strokeWidth=2.5).encode(
+    line = alt.Chart(drawn(points)).mark_line(strokeWidth=2.5).encode(
         x=x, y=y, color=colour, detail="run:N", opacity=fade).add_params(sel)
-    dots = alt.Chart(_drawn(points)).mark_point(filled=True, size=70).encode(
+    dots = alt.Chart(drawn(points)).mark_point(filled=True, size=70).encode(
         x=x, y=y, color=colour, opacity=fade, tooltip=tips,
         shape=alt.Shape("status_label:N", title="Status",
                         sort=[s for s in style.STATUS_ORDER if s in set(points.status_label)]))
@@ -156,7 +158,7 @@ def bump_chart(italy: pd.DataFrame) -> alt.LayerChart:
         x=x, y=alt.datum(int(italy["rank"].max()) + 0.75), text="text:N")
     ends = points.sort_values("edition").groupby("risk", sort=False).tail(1).assign(
         short=lambda f: f.risk.map(short))
-    end_text = alt.Chart(_drawn(ends)).mark_text(align="left", dx=7, fontSize=9, color="#333").encode(
+    end_text = alt.Chart(drawn(ends)).mark_text(align="left", dx=7, fontSize=9, color="#333").encode(
         x=x, y=y, text="short:N", opacity=fade)
     run = risk_data.top_two_run(italy)
     return finish(
@@ -170,7 +172,7 @@ def bump_chart(italy: pd.DataFrame) -> alt.LayerChart:
                      f"{risk}: " + ", ".join(f"{r.rank} in {r.edition}" for r in sub.sort_values("edition").itertuples())
                      + "." for risk, sub in points.groupby("risk", sort=False))
                  + " Ranks not found: " + "; ".join(f"{g.edition_label} {g.gap}" for g in gaps.itertuples()) + ".",
-        data=italy,
+        data=[points, datasets.subset(italy, italy.risk == UNKNOWN)],
         note="Ranks within the top 10 only: a risk missing from an edition is either below the last rank or in a "
              "slot that was not found (listed under each edition). Labels sit at each risk's last known rank; "
              "hover a point for its status and the note on its row.",
@@ -195,13 +197,13 @@ def headline_chart(glob: pd.DataFrame, allianz_editions: pd.DataFrame, top: int 
                    ("share_label", "Share of responses", None), ("respondents", "Respondents in the edition", None),
                    ("status_label", "Status", None), NOTE_TIP)
     y = alt.Y("value:Q", title="Share of responses (%)", scale=_share_axis(shares.value))
-    line = alt.Chart(_drawn(shares)).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, detail="run:N")
-    dots = alt.Chart(_drawn(shares)).mark_point(filled=True, size=60, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips)
+    line = alt.Chart(drawn(shares)).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, detail="run:N")
+    dots = alt.Chart(drawn(shares)).mark_point(filled=True, size=60, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips)
     strip_y = alt.Y("risk:N", title="Rank known, share not published", sort=order,
                     axis=alt.Axis(titleAngle=0, titleAlign="left", titleY=-8, titleX=0, labelLimit=220))
-    strip = alt.Chart(_drawn(missing)).mark_point(filled=False, size=60, strokeWidth=1.5, opacity=1).encode(
+    strip = alt.Chart(drawn(missing)).mark_point(filled=False, size=60, strokeWidth=1.5, opacity=1).encode(
         x=x, y=strip_y, color=alt.Color("risk:N", scale=colours, sort=order, legend=None), tooltip=tips)
-    strip_text = alt.Chart(_drawn(missing)).mark_text(dx=8, align="left", fontSize=10).encode(
+    strip_text = alt.Chart(drawn(missing)).mark_text(dx=8, align="left", fontSize=10).encode(
         x=x, y=alt.Y("risk:N", sort=order), text="text:N")
     lead = shares.groupby("risk").size().sort_values(ascending=False).index[0]
     lead_rows = shares[shares.risk == lead]
@@ -218,7 +220,7 @@ def headline_chart(glob: pd.DataFrame, allianz_editions: pd.DataFrame, top: int 
                             for risk, sub in shares.sort_values("edition").groupby("risk", sort=False))
                  + " Rank known but share not published: "
                  + "; ".join(f"{r.risk} {r.edition} (rank {r.rank})" for r in missing.itertuples()) + ".",
-        data=[glob, allianz_editions],
+        data=[data, datasets.subset(allianz_editions, allianz_editions.measure == "respondents")],
         note="Lines join consecutive editions only." + _overlap_note(shares),
     )
 
@@ -254,7 +256,7 @@ def then_and_now_chart(italy: pd.DataFrame) -> alt.HConcatChart:
                  + "; ".join(f"{r.rank} {r.risk_label}" for r in a.itertuples())
                  + f". {now}: " + "; ".join(f"{r.rank} {r.risk_label}" for r in b.itertuples())
                  + f". Moves from {then} to {now}: " + "; ".join(moves) + ".",
-        data=italy,
+        data=risk_data.edition_rows(italy, [then, now]),
         note=unpublished + f"Ranks {risk_data.unknown_ranks(italy, now)} of {now} are not available. "
              "Hover a point for the note on its row.",
     )
@@ -269,7 +271,7 @@ def _ranking_panel(rows: pd.DataFrame, order: list[str]) -> alt.LayerChart:
     x = alt.X("pos:Q", axis=None, scale=alt.Scale(domain=[0, 10]))
     tips = tooltip(("edition", "Edition", None), ("rank", "Rank in Italy", None), ("risk_label", "Risk", None),
                    ("share_label", "Share of responses", None), ("status_label", "Status", None), NOTE_TIP)
-    base = alt.Chart(_drawn(rows)).transform_calculate(pos="1")
+    base = alt.Chart(drawn(rows)).transform_calculate(pos="1")
     known = base.transform_filter(alt.datum.known).mark_point(filled=True, size=90).encode(
         x=x, y=y, color=alt.Color("risk:N", scale=_colour_scale(order), sort=order, legend=None), tooltip=tips)
     gap = base.transform_filter(~alt.datum.known).mark_point(filled=False, size=90, color=MUTED).encode(
@@ -323,101 +325,7 @@ def stability_chart(result: pd.DataFrame, italy: pd.DataFrame, glob: pd.DataFram
                              for r in data.itertuples())
                  + ". Pooled: " + "; ".join(f"{s} {pooled.tau[s]:.2f} (95% interval {pooled.ci_low[s]:.2f} to "
                                             f"{pooled.ci_high[s]:.2f})" for s in pooled.index) + ".",
-        data=[italy, glob],
+        data=[risk_data.paired_rows(italy), risk_data.paired_rows(glob)],
         note=f"Each tested pair rests on {tested.n_risks.min()} to {tested.n_risks.max()} risks; the smallest "
              f"p-value a single pair can reach is {tested.min_p.min():.2g} to {tested.min_p.max():.2g}.",
-    )
-
-
-# --- the thesis's concept figures, rebuilt from its prose -------------------------------------
-
-
-def _flow_boxes(data: pd.DataFrame, width: float = 6.0, box: float = 1.0, gap: float = 0.55) -> pd.DataFrame:
-    """Boxes for the flow chart: bases side by side on top, steps below, group and recording at the sides."""
-    bases, steps = data[data.kind == "basis"], data[data.kind == "step"].reset_index(drop=True)
-    start = box + gap * 1.6
-    step_top = lambda i: start + i * (box + gap)
-    end = step_top(len(steps) - 1) + box
-    w = width / max(1, len(bases))
-    boxes = [dict(b, x0=i * w + 0.05, x1=(i + 1) * w - 0.05, y0=0.0, y1=box, text=b.step, fill="#f2f2f2")
-             for i, (_, b) in enumerate(bases.iterrows())]
-    boxes += [dict(s, x0=0.9, x1=width - 0.05, y0=step_top(i), y1=step_top(i) + box,
-                   text=f"{int(s.step_order)}. {s.step}", fill="#e8f1f8") for i, s in steps.iterrows()]
-    for _, g in data[data.kind == "group"].iterrows():
-        members = steps.index[steps.parent_step == g.step]
-        boxes.append(dict(g, x0=0.0, x1=0.8, y0=step_top(members.min()), y1=step_top(members.max()) + box,
-                          text=g.step, fill="#fff4dc"))
-    boxes += [dict(c, x0=width + 0.15, x1=width + 0.95, y0=start, y1=end, text=c.step, fill="#f2f2f2")
-              for _, c in data[data.kind == "cross-cutting"].iterrows()]
-    frame = pd.DataFrame(boxes)
-    frame["xm"], frame["ym"] = (frame.x0 + frame.x1) / 2, (frame.y0 + frame.y1) / 2
-    frame["vertical"] = frame.kind.isin(["group", "cross-cutting"])
-    frame["status_label"] = style.status_label(frame.status)
-    arrows = [{"x": width / 2, "y0": box, "y1": start}]
-    arrows += [{"x": (0.9 + width) / 2, "y0": step_top(i) + box, "y1": step_top(i + 1)} for i in range(len(steps) - 1)]
-    frame.attrs["arrows"], frame.attrs["extent"] = pd.DataFrame(arrows), (width + 1.0, end)
-    return frame
-
-
-def iso_flow_chart(iso: pd.DataFrame) -> alt.LayerChart:
-    """The ISO 31000 process as a flow: bases on top, the numbered steps in order, recording alongside."""
-    data = risk_data.iso_process(iso)
-    frame = _flow_boxes(data)
-    arrows, (right, bottom) = frame.attrs.pop("arrows"), frame.attrs.pop("extent")
-    steps, group, cross = (data[data.kind == k] for k in ("step", "group", "cross-cutting"))
-    xs, ys = alt.Scale(domain=[-0.05, right], nice=False), alt.Scale(domain=[bottom + 0.1, -0.1], nice=False)
-    tips = tooltip(("step", "Element", None), ("order_label", "Place in the process", None),
-                   ("description", "What it does (paraphrase)", None), ("status_label", "Status", None))
-    rects = alt.Chart(_drawn(frame)).mark_rect(stroke="#555", strokeWidth=1, cornerRadius=4).encode(
-        x=alt.X("x0:Q", scale=xs, axis=None), x2="x1", y=alt.Y("y0:Q", scale=ys, axis=None), y2="y1",
-        fill=alt.Fill("fill:N", scale=None), tooltip=tips)
-    texts = [alt.Chart(_drawn(frame)).transform_filter(alt.datum.vertical == upright).mark_text(
-        fontSize=12, angle=270 if upright else 0).encode(x="xm:Q", y="ym:Q", text="text:N", tooltip=tips)
-        for upright in (False, True)]
-    shafts = alt.Chart(arrows).mark_rule(strokeWidth=1.5, color="#333").encode(x="x:Q", y="y0:Q", y2="y1:Q")
-    heads = alt.Chart(arrows).mark_point(shape="triangle-down", filled=True, size=60, color="#333").encode(
-        x="x:Q", y="y1:Q")
-    labels = ", ".join(f"{int(s.step_order)} {s.step.lower()}" for s in steps.itertuples())
-    grouped = "".join(f"steps {words.ranges(steps.loc[steps.parent_step == g, 'step_order'])} form {g.lower()}; "
-                      for g in group.step)
-    return finish(
-        alt.layer(rects, shafts, heads, *texts).properties(width=520, height=40 * (bottom + 0.2)),
-        name="risk-iso31000-flow",
-        title=f"Risk management in {len(steps)} steps, from {steps.step.iloc[0].lower()} to "
-              f"{steps.step.iloc[-1].lower()}",
-        subtitle="The risk management process after ISO 31000:2018, element by element; "
-                 "hover a box for the description",
-        alt_text=f"Flow chart of the risk management process after ISO 31000: "
-                 f"{', '.join(data.loc[data.kind == 'basis', 'step'].str.lower())} at the basis; then the steps "
-                 f"{labels}; {grouped}" + "".join(f"{c.lower()} runs alongside the whole process." for c in cross.step),
-        data=iso,
-        note=risk_data.shared_note(iso) or None,
-    )
-
-
-def risk_matrix_chart(matrix: pd.DataFrame, axes: tuple[str, str] = MATRIX_AXES) -> alt.LayerChart:
-    """A risk matrix as the data hold it: two named axes and no sourced levels or cells, drawn as an empty frame."""
-    if not matrix[matrix.rating.notna() & (matrix.status != "not_found")].empty:
-        raise ValueError("risk_matrix now has sourced cells: draw them instead of the empty frame")
-    notes = " ".join(matrix.note.dropna())
-    missing = [a for a in axes if a not in notes]
-    if missing:
-        raise ValueError(f"the risk_matrix note no longer names the axis {missing[0]!r}")
-    frame = pd.DataFrame({"x0": [0], "x1": [1], "y0": [0], "y1": [1]})
-    msg = pd.DataFrame({"x": [0.5], "y": [0.5], "text": ["cells not available:\nno levels or ratings are sourced"]})
-    unit = alt.Scale(domain=[0, 1], nice=False)
-    bare = alt.Axis(labels=False, ticks=False, grid=False, domain=False)
-    box = alt.Chart(_drawn(frame)).mark_rect(fill="#fafafa", stroke="#777", strokeDash=[6, 4]).encode(
-        x=alt.X("x0:Q", scale=unit, title=f"{axes[0].capitalize()} (levels not given) →", axis=bare), x2="x1",
-        y=alt.Y("y0:Q", scale=unit, title=f"{axes[1].capitalize()} (levels not given) →", axis=bare), y2="y1")
-    text = alt.Chart(msg).mark_text(fontSize=13, fontStyle="italic", color="#555", lineBreak="\n").encode(
-        x=alt.X("x:Q", scale=unit), y=alt.Y("y:Q", scale=unit), text="text:N")
-    return finish(
-        (box + text).properties(width=380, height=300), name="risk-matrix",
-        title=f"The risk matrix crosses the {axes[0]} with the {axes[1]}; its cells are not available",
-        subtitle="Only the two axes are known; no likelihood or impact levels and no cell ratings are sourced",
-        alt_text=f"An empty frame standing for a risk matrix: the horizontal axis is the {axes[0]} and the vertical "
-                 f"axis the {axes[1]}, with no levels and no cells, because none are sourced.",
-        data=matrix,
-        note=" ".join(n[:1].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in matrix.note.dropna()),
     )

@@ -36,22 +36,22 @@ def table6(italy: pd.DataFrame, edition: int) -> tables.Table:
     )
 
 
+def _tree(frame: pd.DataFrame, top: str, label: str) -> tuple[pd.DataFrame, list[Column], str | None]:
+    """Rows, columns and note of a classification: each type under ``top``, then its sub-types."""
+    columns = [Column("label", label), PARAPHRASE, Column("quote", "The thesis's words")]
+    return risk_data.tree(frame, top), columns, _note(risk_data.shared_note(frame), SUBTYPES)
+
+
 def risk_types_table(risk_types: pd.DataFrame) -> tables.Table:
-    return tables.table(
-        risk_data.tree(risk_types, "Business risk"),
-        [Column("label", "Type of risk"), PARAPHRASE, Column("quote", "The thesis's words")],
-        caption="Types of business risk, as the thesis classifies them (the thesis's Image 5, elaboration by its author)",
-        note=_note(risk_data.shared_note(risk_types), SUBTYPES), name="risk-types",
-    )
+    rows, columns, note = _tree(risk_types, "Business risk", "Type of risk")
+    caption = "Types of business risk, as the thesis classifies them (the thesis's Image 5, elaboration by its author)"
+    return tables.table(rows, columns, caption=caption, note=note, name="risk-types")
 
 
 def international_risks_table(international: pd.DataFrame) -> tables.Table:
-    return tables.table(
-        risk_data.tree(international, "International business risk"),
-        [Column("label", "Risk"), PARAPHRASE, Column("quote", "The thesis's words")],
-        caption="Risks of international business, as the thesis describes them (the thesis's Image 6)",
-        note=_note(risk_data.shared_note(international), SUBTYPES), name="risk-international",
-    )
+    rows, columns, note = _tree(international, "International business risk", "Risk")
+    caption = "Risks of international business, as the thesis describes them (the thesis's Image 6)"
+    return tables.table(rows, columns, caption=caption, note=note, name="risk-international")
 
 
 def barriers_table(barriers: pd.DataFrame) -> tables.Table:
@@ -101,7 +101,7 @@ def stability_table(result: pd.DataFrame, allianz: pd.DataFrame, scope: str) -> 
          Column("mean_abs_shift", "Mean shift (places)", "{:.1f}"),
          Column("interval", "95% bootstrap interval"), Column("tested", "Risks compared")],
         caption=f"Agreement between consecutive editions of the Allianz Risk Barometer: {where}",
-        data=allianz,
+        data=risk_data.paired_rows(allianz),
         note=f"A pair is tested only when at least {words.number_word(MIN_RISKS)} risks have a known rank in both "
              "editions; 'not available' marks a pair that could not be tested. The smallest possible p-value is the "
              "chance of a perfect match among the n risks: no pair can go below it, however stable the ranking.",

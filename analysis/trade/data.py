@@ -93,8 +93,7 @@ def goods_vs_services(macro: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def online_retail(retail: pd.DataFrame) -> pd.DataFrame:
     """Online retail rows with labels: money in yuan and the share of retail, changes as published."""
-    out = retail.copy()
-    datasets.with_provenance(out, retail)
+    out = datasets.with_provenance(retail.copy(), retail)
     out["measure_label"] = out.measure.map(RETAIL_LABELS)
     out["year_label"] = out.year.astype(str)
     out["status_label"] = _status_labels(out)
@@ -146,8 +145,7 @@ def first_unseen_year(annual: pd.DataFrame) -> int:
 
 def istat_rows(istat: pd.DataFrame) -> pd.DataFrame:
     """Every ISTAT row, in period order, with readable labels; gaps and part-years kept."""
-    out = istat.copy()
-    datasets.with_provenance(out, istat)
+    out = datasets.with_provenance(istat.copy(), istat)
     out["period_label"] = out.period.map(period_label)
     out["flow_label"] = out.flow.map(ISTAT_FLOWS)
     out["basis"] = basis(out)

@@ -69,6 +69,12 @@ def _fit_flow(annual: pd.DataFrame, flow: str, break_year: int, maxlags: int, dr
     }
 
 
+def fit_rows(annual: pd.DataFrame, result: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``annual`` each flow's fit used (its ``years``), for a table or chart to cite."""
+    used = {(r.flow, int(y)) for r in result.itertuples() for y in str(r.years).split(", ") if y}
+    return datasets.subset(annual, [k in used for k in zip(annual.flow, annual.year)])
+
+
 def evidence_groups(result: pd.DataFrame) -> dict[str, list[str]]:
     """The flows sharing each verdict of the two intervals, e.g. {"hac_only": ["exports", "imports"]}."""
     return {e: list(g.flow) for e, g in result.groupby("evidence", sort=False)}

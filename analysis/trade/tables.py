@@ -7,6 +7,7 @@ import pandas as pd
 from ..common import tables
 from ..common.tables import Column
 from . import data as trade_data
+from . import models
 from .labels import EVIDENCE
 
 
@@ -51,6 +52,6 @@ def level_shift(result: pd.DataFrame, annual: pd.DataFrame) -> tables.Table:
          Column("ci_high_ols", "95% interval, high (ordinary SE)", "{:+.2f}"),
          Column("evidence_label", "Which intervals exclude zero")],
         caption=f"Change in the level of Italy-China trade from {brk}, over a linear trend (ISTAT, billion euros)",
-        data=annual,
+        data=models.fit_rows(annual, result),
         name="trade-level-shift",
     )
