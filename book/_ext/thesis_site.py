@@ -5,7 +5,12 @@
   anyway and emits its inline script twice, a console error); no duplicate inline scripts.
 - myst-nb's "Show code cell source" toggle: a ``<summary>`` whose accessible name is its visible text
   (not "Toggle hidden content") and whose labels are ``<span>`` (``<p>`` is not allowed in a summary).
-- Per page: a meta description (the page's first paragraph) and OpenGraph tags.
+- Per page: a meta description (the page's first paragraph) and OpenGraph tags, with a preview
+  image: the page's first chart drawn offline to PNG by vl-convert (``_static/og/<page>.png``), or a
+  book-wide card (``_static/og/book.png``) on pages without a chart.
+- Per page, in the footer: the book's version (``analysis.version``, from CITATION.cff) and when the
+  page's source last changed (its last commit, ``git log -1 --format=%cI``; outside a checkout, the
+  file's modification time; the footer template is ``_templates/last-updated.html``).
 - A 404 page, ``sitemap.xml`` and ``robots.txt``. Absolute addresses (sitemap, og:url, the 404 page's
   base) come from ``THESIS_SITE_URL`` in the environment, else ``thesis_site_url`` in the config;
   without one the sitemap lists root-relative paths and robots.txt names no sitemap.
@@ -14,10 +19,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
 import re
+import struct
+import subprocess
+import textwrap
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -124,10 +133,159 @@ def _page_meta(app, pagename, templatename, context, doctree) -> None:
     base = site_url(app.config)
     if base and pagename != NOT_FOUND:
         tags.append(f'<meta property="og:url" content="{html.escape(base + pagename + app.builder.out_suffix)}">')
+    tags += _og_image(app, pagename, context, base)
     if pagename == NOT_FOUND:
         tags.append('<meta name="robots" content="noindex">')
         context["thesis_base_href"] = urlparse(base).path if base else "/"
     context["metatags"] = meta + "\n".join(tags) + "\n"
+
+
+# --- preview images ------------------------------------------------------------------------------
+
+CHART_SPEC = re.compile(r'<script type="application/json" class="thesis-chart-spec">(.*?)</script>', re.S)
+OG_DIR = "_static/og"
+BOOK_CARD = "book.png"
+
+
+def _og_image(app, pagename, context, base: str) -> list[str]:
+    """og:image for the page: its first chart as PNG, else the book-wide card; relative to the page
+    unless the site's address is known (THESIS_SITE_URL), then absolute on that address."""
+    if app.builder.name != "html" or pagename == NOT_FOUND:
+        return []
+    out = Path(app.outdir) / OG_DIR
+    match = CHART_SPEC.search(context.get("body") or "")
+    try:
+        if match:
+            spec = json.loads(match.group(1))
+            name = pagename.replace("/", "--") + ".png"
+            png = chart_png(spec)
+            alt = spec.get("description") or ""
+        else:
+            name, png, alt = BOOK_CARD, None, app.config.html_title or app.config.project
+            if not (out / name).exists():
+                png = book_card(app.config.html_title or app.config.project, _book_version())
+    except Exception as err:  # a preview must never break the build of a page
+        logger.warning("no preview image for %s: %s", pagename, err)
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    if png is not None and (not (out / name).exists() or (out / name).read_bytes() != png):
+        (out / name).write_bytes(png)
+    width, height = png_size((out / name).read_bytes())
+    rel = f"{OG_DIR}/{name}"
+    url = base + rel if base else context["pathto"](rel, 1)
+    return [f'<meta property="og:image" content="{html.escape(url)}">',
+            f'<meta property="og:image:width" content="{width}">',
+            f'<meta property="og:image:height" content="{height}">',
+            f'<meta property="og:image:alt" content="{html.escape(describe(alt, 420))}">',
+            '<meta name="twitter:card" content="summary_large_image">']
+
+
+def chart_png(spec: dict) -> bytes:
+    import vl_convert as vlc
+
+    from analysis.common.render import VL_VERSION
+
+    spec = dict(spec, background=spec.get("background") or "#ffffff")  # previews sit on any colour
+    return vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
+
+
+def book_card(title: str, version: str) -> bytes:
+    """A 1200x630 card with the book's title and version, drawn by vl-convert (no image file in the repository)."""
+    import vl_convert as vlc
+
+    from analysis.common.render import VL_VERSION
+
+    lines = textwrap.wrap(title, 30)
+    texts = [{"text": line, "y": 150 + 70 * i, "size": 54, "weight": "bold", "colour": "#1a1a1a"}
+             for i, line in enumerate(lines)]
+    texts.append({"text": f"Version {version}" if version else "", "y": 150 + 70 * len(lines) + 40,
+                  "size": 30, "weight": "normal", "colour": "#333333"})
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 1200, "height": 630, "padding": 0, "autosize": {"type": "none"},
+        "background": "#ffffff", "view": {"stroke": None},
+        "layer": [
+            {"data": {"values": [{}]}, "mark": {"type": "rect", "color": "#0072B2"},
+             "encoding": {"x": {"value": 0}, "x2": {"value": 24}, "y": {"value": 0}, "y2": {"value": 630}}},
+            {"data": {"values": texts},
+             "mark": {"type": "text", "align": "left", "baseline": "middle", "font": "sans-serif"},
+             "encoding": {"x": {"value": 80}, "y": {"field": "y", "type": "quantitative", "scale": None},
+                          "text": {"field": "text"}, "size": {"field": "size", "type": "quantitative", "scale": None},
+                          "fontWeight": {"field": "weight"},
+                          "color": {"field": "colour", "type": "nominal", "scale": None}}},
+        ],
+    }
+    return vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=1)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+# --- version and last change, shown in each page's footer ----------------------------------------
+
+def _book_version() -> str:
+    try:
+        from analysis.version import version
+        return version()
+    except Exception:  # outside the project (no CITATION.cff): no version rather than no site
+        return ""
+
+
+def source_file(app, pagename: str) -> Path | None:
+    """The page's own source in the book's folder (the .md, not the executed copy Sphinx reads)."""
+    if pagename not in app.env.all_docs and pagename not in app.env.found_docs:
+        return None
+    root = Path(getattr(app.config, "thesis_root", None) or app.srcdir)
+    for suffix in (".md", ".ipynb", ".rst"):
+        path = root / (pagename + suffix)
+        if path.exists():
+            return path
+    return None
+
+
+def last_changed(path: Path) -> dt.datetime | None:
+    """When the file last changed: its last commit's time, else (no git, no checkout, a file never
+    committed) its modification time."""
+    try:
+        proc = subprocess.run(["git", "log", "-1", "--format=%cI", "--", path.name], cwd=path.parent,
+                              capture_output=True, text=True, timeout=20)
+        if proc.returncode == 0 and proc.stdout.strip():
+            return dt.datetime.fromisoformat(proc.stdout.strip())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(microsecond=0)
+    except OSError:
+        return None
+
+
+def _changed_at(app, pagename: str) -> str:
+    path = source_file(app, pagename)
+    when = last_changed(path) if path else None
+    return when.isoformat() if when else ""
+
+
+def _stamps_outdated(app, env, added, changed, removed):
+    """A page whose last-change time moved (a commit that left its text alone) is written again."""
+    old = getattr(env, "thesis_changed", {})
+    new = {doc: _changed_at(app, doc) for doc in env.found_docs}
+    env.thesis_changed = new
+    return [doc for doc in env.found_docs if doc in old and old[doc] != new[doc]]
+
+
+def _page_stamp(app, pagename, templatename, context, doctree) -> None:
+    context["thesis_version"] = app.config.thesis_book_version
+    iso = getattr(app.env, "thesis_changed", {}).get(pagename) or ""
+    context["thesis_changed_iso"] = iso
+    context["thesis_changed"] = iso[:10]
+
+
+def _set_version(app, config) -> None:
+    if not config.thesis_book_version:
+        config.thesis_book_version = _book_version()
 
 
 # --- 404, sitemap, robots ------------------------------------------------------------------------
@@ -195,6 +353,11 @@ def setup(app):
 
     app.add_config_value("thesis_site_url", "", "html")
     app.add_config_value("thesis_site_description", "", "html")
+    # the footer's version: every page is written again when it changes ("env")
+    app.add_config_value("thesis_book_version", "", "env")
+    app.connect("config-inited", _set_version)
+    app.connect("env-get-outdated", _stamps_outdated)
+    app.connect("html-page-context", _page_stamp)
     _drop_thebe(app)
     app.add_css_file("icons/icons.css")
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hide, _depart_hide))
