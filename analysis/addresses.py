@@ -114,6 +114,9 @@ def landing(site: Path, address: str) -> str | None:
     moved = re.search(rf'id="{re.escape(anchor)}"[^>]*>(?:(?!</).)*?<a href="([^"]*)"', text,
                       re.S) if anchor else None
     parsed = ids_in_page(text)
+    renamed = re.search(rf'id="{re.escape(anchor)}" class="thesis-old-anchor" data-now="([^"]+)"', text) if anchor else None
+    if renamed:
+        return f"{path}#{html.unescape(renamed.group(1))}"
     if moved and ('class="thesis-moved"' in moved.group(0) or parsed.refresh):
         return _join(path, html.unescape(moved.group(1)))
     if parsed.refresh:
@@ -177,6 +180,24 @@ def relative(from_page: str, to_address: str) -> str:
     path, _, anchor = to_address.partition("#")
     rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
     return rel + ("#" + anchor if anchor else "")
+
+
+def renamed_here(page: str, body: str, redirects: dict[str, str]) -> str:
+    """The body with each old anchor renamed on this same page placed, unseen, just before its new name.
+
+    A reader who follows an old address lands on the figure itself, with nothing added to the page.
+    """
+    for old, new in sorted(redirects.items()):
+        path, _, anchor = old.partition("#")
+        new_path, _, new_anchor = new.partition("#")
+        if path != page or new_path != page or not anchor or not new_anchor or f'id="{anchor}"' in body:
+            continue
+        at = re.search(rf'<[^<>]*\bid="{re.escape(new_anchor)}"', body)
+        if at:
+            span = (f'<span id="{html.escape(anchor)}" class="thesis-old-anchor" '
+                    f'data-now="{html.escape(new_anchor)}"></span>')
+            body = body[:at.start()] + span + body[at.start():]
+    return body
 
 
 def moved_anchors(page: str, body_ids: set[str], redirects: dict[str, str]) -> str:

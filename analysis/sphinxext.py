@@ -20,6 +20,7 @@ served and the execution reports are left out. The site's address for citations 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -140,6 +141,7 @@ def _citations(app, pagename: str, body: str, pathto) -> str:
     # docutils writes a citation list as role="list" holding role="doc-biblioentry" items, which
     # assistive technology reads as a list with no items (axe: aria-required-children).
     body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    body = addresses.renamed_here(pagename + ".html", body, _redirects(app))
     moved = addresses.moved_anchors(pagename + ".html", set(addresses.ids_in(body)), _redirects(app))
     return body + moved
 
@@ -170,7 +172,9 @@ def _config_inited(app, config) -> None:
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer
     config.html_theme_options = options
-    config.thesis_cite_stamp = state.stamp()
+    # the declared redirects are written into pages too: a new one re-writes every page
+    redirects = sorted(_redirects(app).items())
+    config.thesis_cite_stamp = state.stamp() + "|" + hashlib.sha256(repr(redirects).encode()).hexdigest()[:12]
 
 
 CITATION_WHATS = ("version", "book", "chapters", "data", "figure-example")

@@ -85,3 +85,13 @@ def test_declared_redirects_land_on_the_right_page_and_anchor(book):
     site = book.site()
     for old, new in addresses.read_redirects().items():
         assert addresses.landing(site, old) == new and addresses.resolves(site, new), old
+
+
+def test_an_anchor_renamed_on_its_own_page_lands_on_the_figure_with_nothing_shown(tiny):
+    redirects = {"book/a.html#chart-0123": "book/a.html#fig-one"}
+    page = tiny / "book" / "a.html"
+    body = addresses.renamed_here("book/a.html", page.read_text(encoding="utf-8"), redirects)
+    page.write_text(body, encoding="utf-8")
+    assert body.index('id="chart-0123"') < body.index('id="fig-one"')
+    assert addresses.landing(tiny, "book/a.html#chart-0123") == "book/a.html#fig-one"
+    assert addresses.moved_anchors("book/a.html", set(addresses.ids_in(body)), redirects) == ""
