@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import claim_checks, claims, datasets, sources_rules
+from analysis import claim_checks, claims, claims_tables, datasets, sources_rules
 from analysis.claim_checks import compare
 from conftest import DATA, set_value
 
@@ -156,7 +156,7 @@ def test_a_new_difference_without_a_kind_is_shown_as_unrecorded(data_copy):
     set_value(data_copy / "istat_census_size.csv", 80.5, "80,5%", year="2018", size_class="3-9",
               measure="share_of_firms")
     copied = datasets.load("thesis_claims", data_copy)
-    row = claims.select(copied, section="1.1").set_index("claim_id").loc["C11"]
+    row = claims_tables.select(copied, section="1.1").set_index("claim_id").loc["C11"]
     assert row.verdict == "differs" and row.verdict_label.startswith(f"Differs: {claims.UNRECORDED}")
     assert claims.UNRECORDED in set(claims.kind_counts(copied).kind_label)
 
@@ -309,21 +309,21 @@ def test_most_differences_names_ties(assessed):
 # --- tables of claims --------------------------------------------------------------------------------
 
 def test_select_filters_assesses_and_keeps_metadata(data):
-    rows = claims.select(data, verdict="differs")
+    rows = claims_tables.select(data, verdict="differs")
     assert len(rows) == (claims.assess(data).verdict == "differs").sum()
     assert rows.attrs["resource"]["name"] == "thesis_claims"
     assert rows.verdict_label.str.startswith("Differs").all()
-    both = claims.select(data, verdict=["match", "match_after_rounding"], section="1.1")
+    both = claims_tables.select(data, verdict=["match", "match_after_rounding"], section="1.1")
     assert set(both.section) == {"1.1"} and set(both.verdict) <= {"match", "match_after_rounding"}
     assert both.thesis_line.is_monotonic_increasing
-    assert set(claims.select(data, section="introduction", language="en").language) == {"en"}
+    assert set(claims_tables.select(data, section="introduction", language="en").language) == {"en"}
     for bad in ({"verdict": "wrong"}, {"section": "9.9"}, {"language": "fr"}):
         with pytest.raises(ValueError):
-            claims.select(data, **bad)
+            claims_tables.select(data, **bad)
 
 
 def test_judged_verdicts_are_marked_and_give_their_reason(data):
-    rows = claims.select(data)
+    rows = claims_tables.select(data)
     judged = rows[rows.judged]
     assert (judged.verdict_label.str.contains("(typed judgement)", regex=False)).all()
     assert judged.why.str.startswith("Judged: ").all()
@@ -331,13 +331,13 @@ def test_judged_verdicts_are_marked_and_give_their_reason(data):
 
 
 def test_differing_verdicts_say_by_how_much(data):
-    rows = claims.select(data, verdict="differs")
+    rows = claims_tables.select(data, verdict="differs")
     rows = rows[~rows.judged]
     assert rows.verdict_label.map(lambda label: "thesis " in label and "source " in label).all()
 
 
 def test_select_keeps_claims_with_no_source_and_says_so(data):
-    rows = claims.select(data, verdict="cannot_check")
+    rows = claims_tables.select(data, verdict="cannot_check")
     nothing = rows[rows.source_says.isna()]
     assert len(nothing) > 0 and (nothing.source_says_shown == "no source found").all()
 
@@ -345,33 +345,33 @@ def test_select_keeps_claims_with_no_source_and_says_so(data):
 def test_readable_note_shortens_addresses():
     note = ('Wrong year. Source phrase: "x". Also checked: https://www.example.org/a/b; '
             'http://other.net/c?d=1. Thesis lines 1-2.')
-    out = claims.readable_note(note)
+    out = claims_tables.readable_note(note)
     assert "Also checked: example.org, other.net." in out and "https://" not in out
     assert out.endswith("Thesis lines 1-2.")
 
 
 def test_claims_table_lists_every_selected_claim(data):
-    table = claims.claims_table(data, verdict="differs")
-    rows = claims.select(data, verdict="differs")
+    table = claims_tables.claims_table(data, verdict="differs")
+    rows = claims_tables.select(data, verdict="differs")
     assert table.html.count("<tr>") == len(rows) + 1  # header row plus one per claim
     assert all(f"<td>{cid}</td>" in table.html for cid in rows.claim_id)
     assert f"({len(rows)})" in table.text.splitlines()[0]
 
 
 def test_claims_table_marks_chinese_text_for_screen_readers(data):
-    chinese = claims.claims_table(data, section="introduction", language="zh").html
+    chinese = claims_tables.claims_table(data, section="introduction", language="zh").html
     words = data[data.language == "zh"].thesis_words.iloc[0]
     first_run = CJK.search(words).group(0)
     assert f'<span lang="zh-Hans">{first_run}' in chinese
-    english = claims.claims_table(data, section="introduction", language="en").html
+    english = claims_tables.claims_table(data, section="introduction", language="en").html
     assert 'lang="zh-Hans"' not in english.split("</thead>")[1].split("<td>C01</td>")[1].split("</tr>")[0]
 
 
 def test_summary_tables_cite_the_dataset_without_listing_every_source(data):
-    for table in (claims.chapter_table(data), claims.kind_table(data)):
+    for table in (claims_tables.chapter_table(data), claims_tables.kind_table(data)):
         assert "thesis_claims.csv" in table.html
         assert "chinabankingnews.com" not in table.html  # no claim's own source is listed
-    assert "All claims" in claims.chapter_table(data).text
+    assert "All claims" in claims_tables.chapter_table(data).text
 
 
 # --- one sentence per page ---------------------------------------------------------------------------
