@@ -30,7 +30,10 @@ def _fake_python(folder: Path, name: str, version: tuple[int, int] | None) -> No
 def _make_python(tmp_path: Path, fakes: dict[str, tuple[int, int] | None], *args: str):
     for name, version in fakes.items():
         _fake_python(tmp_path, name, version)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON"} | {"PATH": str(tmp_path)}
+    # a make that runs these tests (`make test PYTHON=...`, as .ci/run does) hands its variables down
+    # through MAKEFLAGS: drop them, so the make under test chooses for itself
+    inherited = {"PYTHON", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    env = {k: v for k, v in os.environ.items() if k not in inherited} | {"PATH": str(tmp_path)}
     return subprocess.run([MAKE, "-s", "-C", str(ROOT), "python", *args], capture_output=True, text=True, env=env)
 
 
