@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -65,13 +66,36 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
     settings = {"thesis_data_dir": str(data_dir), "thesis_exec_dir": str(exec_dir),
                 "thesis_build_dir": str(build_dir), "thesis_root": str(root)}
     src = assemble(exec_dir, build_dir / "site-src", root, settings)
+    stamp, stamp_file = site_stamp(src, root, data_dir), build_dir / "site.stamp"
+    if not ran and (out / "index.html").exists() and _read(stamp_file) == f"{out.resolve()}\n{stamp}":
+        say(f"book: nothing changed; the site at {out} is current ({time.perf_counter() - start:.1f} s)")
+        return out
     html = sphinx(src, build_dir / "work", strict=strict, say=say)
     offenders = external_references(html)
     if offenders:
         raise BuildError("built pages load from another host:\n  " + "\n  ".join(offenders[:20]))
     publish(html, out)
+    stamp_file.write_text(f"{out.resolve()}\n{stamp}", encoding="utf-8")
     say(f"book: built {out} in {time.perf_counter() - start:.1f} s")
     return out
+
+
+def site_stamp(src: Path, root: Path, data_dir: Path) -> str:
+    """A fingerprint of everything the site is made from: the assembled pages, the code that writes
+    them (the Sphinx extensions live in analysis/ and book/_ext), the data copied into the site, the
+    version, the pins and the site's address. Equal fingerprints: Sphinx would write the same site."""
+    digest = hashlib.sha256(os.environ.get("THESIS_SITE_URL", "").encode())
+    for base, pattern in ((src, "**/*"), (root / "analysis", "**/*.py"), (Path(data_dir), "**/*")):
+        for path in sorted(Path(base).glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in ("CITATION.cff", "requirements.txt"):
+        digest.update((root / name).read_bytes() if (root / name).exists() else b"")
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def _refuse_stale(exec_dir: Path, data_dir: Path, root: Path = ROOT) -> None:

@@ -72,6 +72,22 @@ def test_no_change_rebuild_executes_nothing(book):
     build.build(data_dir=book.data, build_dir=book.build_dir, out=book.out, say=lines.append, root=book.root)
     assert "notebooks: all current, nothing to execute" in lines
     assert execution.history(book.exec_dir) == before
+    assert not any(line.startswith("sphinx:") for line in lines), "the site was rebuilt though nothing changed"
+    assert (book.out / "index.html").exists()
+
+
+def test_a_changed_page_source_is_rebuilt_after_a_no_change_run(book):
+    """The no-change shortcut compares a fingerprint of the site's sources: a new one builds again."""
+    site = book.site()
+    src = book.build_dir / "site-src"
+    assert build.site_stamp(src, book.root, book.data) == build.site_stamp(src, book.root, book.data)
+    extra = src / "book" / "zz-probe.txt"
+    extra.write_text("x", encoding="utf-8")
+    try:
+        assert build.site_stamp(src, book.root, book.data) != (book.build_dir / "site.stamp").read_text().split("\n")[1]
+    finally:
+        extra.unlink()
+    assert (site / "index.html").exists()
 
 
 def test_a_failing_notebook_keeps_the_last_site(book, monkeypatch):
