@@ -8,6 +8,7 @@ build stops with a message a data maintainer can act on.
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import json
 import math
@@ -159,27 +160,41 @@ def _check_provenance(record: dict, path: Path, row: int) -> None:
 # --- reading ------------------------------------------------------------------------------
 
 def read_rows(path: Path, schema: dict, allow_empty_value: bool = False) -> list[dict]:
-    """Read and validate a CSV against a Table Schema; rows are numbered as in a spreadsheet."""
+    """Read and validate a CSV against a Table Schema; rows are numbered as in a spreadsheet.
+
+    What spreadsheets write is accepted as it is: a UTF-8 byte-order mark and CRLF line endings read
+    exactly like plain UTF-8 with LF. Any other encoding stops with the row and column of the first
+    byte that is not UTF-8.
+    """
     fields = schema["fields"]
     names = [f["name"] for f in fields]
+    text = _text(path, names)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        handle = path.open(encoding="utf-8", newline="")
-    except FileNotFoundError:
-        raise DataError(path, "file not found") from None
-    with handle:
-        try:
-            reader = csv.reader(handle, strict=True)
-            header = next(reader, None)
-            if header != names:
-                _header_error(path, header, names)
-            records = [_record(path, line, cells, fields, allow_empty_value)
-                       for line, cells in enumerate(reader, start=2)]
-        except csv.Error as err:
-            raise DataError(path, f"malformed CSV: {err}", row=reader.line_num) from None
-        except UnicodeDecodeError:
-            raise DataError(path, "not UTF-8 text") from None
+        header = next(reader, None)
+        if header != names:
+            _header_error(path, header, names)
+        records = [_record(path, line, cells, fields, allow_empty_value) for line, cells in enumerate(reader, start=2)]
+    except csv.Error as err:
+        raise DataError(path, f"malformed CSV: {err}", row=reader.line_num) from None
     _check_keys(path, records, schema)
     return records
+
+
+def _text(path: Path, names: list[str]) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        row = raw[:err.start].count(b"\n") + 1
+        line = raw.splitlines()[row - 1].decode("utf-8", errors="replace")
+        cells = next(csv.reader([line]), [])
+        col = next((names[i] for i, c in enumerate(cells) if "\ufffd" in c and i < len(names)), None)
+        raise DataError(path, f"not UTF-8 text (byte {raw[err.start]:#04x}; save the file as UTF-8)",
+                        row=row, column=col) from None
 
 
 def _header_error(path: Path, header, names) -> None:

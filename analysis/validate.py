@@ -29,8 +29,34 @@ def problems(root: Path | str | None = None, domain: bool = True) -> list[str]:
             found.append(str(err))
         except KeyError as err:
             found.append(f"{pkg.root / 'datapackage.json'}: resource '{name}' lacks {err}")
+    found += undescribed(pkg)
     if domain and not found:
-        found = checks.run_all(pkg.root) + sources_rules.run(pkg.root)[0]
+        found = checks.run_all(pkg.root) + negative_counts(pkg) + sources_rules.run(pkg.root)[0]
+    return found
+
+
+def undescribed(pkg: datasets.Package) -> list[str]:
+    """CSV files in the data folder that datapackage.json does not describe: the build would ignore them."""
+    described = {(pkg.root / pkg.resource(n)["path"]).resolve() for n in pkg.names}
+    return [f"{path}: not described in datapackage.json (add a resource for it, or move it out of the data folder)"
+            for path in sorted(pkg.root.glob("*.csv")) if path.resolve() not in described]
+
+
+#: Units whose values may be negative: changes, shares of a change, money (a balance), calendar values.
+SIGNED_UNITS = ("%", "EUR", "USD", "CNY", "RMB", "year", "date")
+
+
+def negative_counts(pkg: datasets.Package) -> list[str]:
+    """A count (firms, persons, countries, ...) below zero is a typo, whatever the schema allows."""
+    found = []
+    for name in pkg.names:
+        frame = pkg.load(name)
+        if not {"value", "unit"} <= set(frame.columns):
+            continue
+        counts = ~frame.unit.fillna("").str.startswith(SIGNED_UNITS)
+        for index in frame.index[counts & (frame.value < 0)]:
+            found.append(f"{frame.attrs['path']}, row {index + 2}, column 'value': {frame.value[index]:g} "
+                         f"{frame.unit[index]} is a count and cannot be negative")
     return found
 
 
