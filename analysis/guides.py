@@ -7,8 +7,6 @@ same lookups the English pages glue; no year or value is typed here, and no sent
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from . import claims as claims_module
@@ -21,13 +19,11 @@ from .firms import sme
 from .trade import data as trade_data
 
 #: A claim quoted from the thesis's Chinese introduction (引言) is written in Chinese characters.
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def chinese_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims quoted from the thesis's Chinese introduction (引言), in thesis order."""
-    rows = datasets.subset(claims, claims.thesis_words.map(lambda words: bool(_CJK.search(words))))
-    return rows.sort_values("thesis_line")
+    return claims_module.in_language(claims, "zh").sort_values("thesis_line")
 
 
 def firms(definition: pd.DataFrame, census: pd.DataFrame) -> dict[str, Quantity]:

@@ -297,8 +297,21 @@ def test_table_payload_carries_exactly_its_rows_and_the_function_that_made_it():
     assert pd.DataFrame(payload["tables"][0]["rows"]).source_id.tolist() == census.source_id.tolist()
 
 
-def test_a_table_re_made_from_another_tables_html_keeps_its_rows():
+def test_a_table_whose_html_is_marked_keeps_its_rows():
+    import dataclasses
+
     census = datasets.load("istat_census_size", DATA).head(2)
     table = tables.table(census, [tables.Column("value", "Value", "{:,.1f}")], "Caption", name="test-remade")
-    again = tables.Table(table.html.replace("Caption", "Caption, marked"), table.text)
+    again = dataclasses.replace(table, html=table.html.replace("Caption", "Caption, marked"))
     assert again._repr_mimebundle_()[render.ITEM_MIME]["anchor"] == "tab-test-remade"
+    assert len(again._repr_mimebundle_()[render.ITEM_MIME]["tables"][0]["rows"]) == 2
+
+
+def test_a_claims_table_with_chinese_marks_keeps_its_rows():
+    from analysis import claims_tables
+
+    claims = datasets.load("thesis_claims", DATA)
+    table = claims_tables.claims_table(claims, language="zh")
+    payload = table._repr_mimebundle_()[render.ITEM_MIME]
+    assert 'lang="zh-Hans"' in table.html
+    assert len(payload["tables"][0]["rows"]) == int((claims.language == "zh").sum())

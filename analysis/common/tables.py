@@ -28,21 +28,16 @@ class Column:
     fmt: str | None = None  # e.g. "{:,.0f}"; None for text
 
 
-#: The rows of each named table made in this process, by anchor: a Table re-made from another's
-#: HTML (e.g. with language marks added) keeps the rows and metadata of the table it came from.
-_PAYLOADS: dict[str, dict] = {}
-
-
-@dataclass
+@dataclass(frozen=True)
 class Table:
+    """A table's HTML, its plain text, and (for a named table) the rows and metadata the build needs.
+
+    To change the HTML (say, to mark a language), use ``dataclasses.replace(table, html=...)``: the
+    rows travel with it.
+    """
     html: str
     text: str
     payload: dict | None = None
-
-    def __post_init__(self):
-        if self.payload is None:
-            match = re.search(r'<table class="thesis-table" id="(tab-[\w-]+)">', self.html)
-            self.payload = _PAYLOADS.get(match.group(1)) if match else None
 
     def _repr_html_(self) -> str:
         return self.html
@@ -131,7 +126,7 @@ def _render(frame, columns, caption, extra_heads, extra_cells, prov, note, name=
     payload = None
     if name:
         rows = json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
-        payload = _PAYLOADS[anchor] = item_payload("table", anchor, caption, code, note, prov,
+        payload = item_payload("table", anchor, caption, code, note, prov,
                                                    [{"columns": [str(c) for c in frame.columns], "rows": rows}])
     return Table(markup, caption + "\n" + frame[[c.name for c in columns]].to_string(index=False), payload)
 
