@@ -240,19 +240,37 @@ def _check_keys(path: Path, records: list[dict], schema: dict) -> None:
             seen[k] = line
 
 
-def load(name: str, root: Path | str | None = None) -> pd.DataFrame:
-    """A validated dataset as a DataFrame; ``df.attrs`` holds its metadata and source records."""
+class Shared(dict):
+    """Read-only metadata that copies share instead of duplicating.
+
+    pandas deep-copies ``attrs`` into the result of nearly every operation; a dataset's resource
+    descriptor (its whole schema) copied thousands of times was most of the time spent checking the
+    package and much of a page's run time.
+    """
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def load(name: str, root: Path | str | None = None, record: bool = True) -> pd.DataFrame:
+    """A validated dataset as a DataFrame; ``df.attrs`` holds its metadata and source records.
+
+    ``record=False`` reads without logging the read as the page's input (see :func:`sources`)."""
     pkg = package(root)
     res = pkg.resource(name)
     path = pkg.root / res["path"]
-    _record_read(f"{pkg.root / 'datapackage.json'}#{name}")
-    _record_read(path)
+    if record:
+        _record_read(f"{pkg.root / 'datapackage.json'}#{name}")
+        _record_read(path)
     rows = _rows_cached(path, _mtime(path), json.dumps(res["schema"], sort_keys=True),
                         bool(res.get("value_may_be_empty")))
     frame = pd.DataFrame(rows, columns=[f["name"] for f in res["schema"]["fields"]])
     if name != "sources":
         _check_foreign_keys(pkg, res, path, rows)
-    frame.attrs.update(resource=res, path=str(path), root=str(pkg.root),
+    frame.attrs.update(resource=Shared(res), path=str(path), root=str(pkg.root),
                        package_version=pkg.descriptor.get("version"))
     return frame
 
@@ -265,7 +283,8 @@ def _rows_cached(path: Path, _stamp: float, schema_json: str, allow_empty: bool)
 def _check_foreign_keys(pkg: Package, res: dict, path: Path, rows) -> None:
     for fk in res["schema"].get("foreignKeys", []):
         ref = fk["reference"]
-        target = load(ref["resource"], pkg.root) if ref["resource"] else None
+        # not a read of the page: the whole package is validated before any page runs
+        target = load(ref["resource"], pkg.root, record=False) if ref["resource"] else None
         known = set(target[ref["fields"][0]])
         col = fk["fields"][0]
         for line, rec in enumerate(rows, start=2):
@@ -284,10 +303,61 @@ def subset(frame: pd.DataFrame, mask) -> pd.DataFrame:
     return with_provenance(frame.loc[mask].copy(), frame)
 
 
-def sources(root: Path | str | None = None) -> dict[str, dict]:
-    """Source records keyed by source_id."""
-    frame = load("sources", root)
-    return {r["source_id"]: {k: ("" if pd.isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")}
+def sources(root: Path | str | None = None) -> "SourceRegistry":
+    """Source records keyed by source_id; a page depends on the records it looks up, not on the list."""
+    pkg = package(root)
+    frame = load("sources", pkg.root, record=False)
+    return SourceRegistry({r["source_id"]: {k: ("" if pd.isna(v) else v) for k, v in r.items()}
+                           for r in frame.to_dict("records")},
+                          f"{pkg.root / 'datapackage.json'}#sources", pkg.root / pkg.resource("sources")["path"])
+
+
+class SourceRegistry(dict):
+    """Source records that log each lookup as a read of that one row (``...#sources@<id>``).
+
+    Every chart cites its sources, so a page that depended on all of sources.csv would run again
+    whenever any source is added or corrected: after a new edition, every page. Going through the
+    whole list (iterating) is a read of the whole file.
+    """
+
+    def __init__(self, records: dict, key: str, path: Path):
+        super().__init__(records)
+        self.key, self.path = key, path
+
+    def _read(self, source_id) -> None:
+        _record_read(f"{self.key}@{source_id}")
+
+    def __getitem__(self, source_id):
+        self._read(source_id)
+        return super().__getitem__(source_id)
+
+    def get(self, source_id, default=None):
+        self._read(source_id)
+        return super().get(source_id, default)
+
+    def __contains__(self, source_id) -> bool:
+        self._read(source_id)
+        return super().__contains__(source_id)
+
+    def _all(self) -> None:
+        _record_read(self.key)
+        _record_read(self.path)
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def items(self):
+        self._all()
+        return super().items()
 
 
 def catalogue(root: Path | str | None = None) -> pd.DataFrame:
@@ -306,6 +376,23 @@ def catalogue(root: Path | str | None = None) -> pd.DataFrame:
 
 
 # --- who read what: the build uses this to know a notebook's inputs --------------------------
+
+def row_hash(root: Path | str, name: str, key: str) -> str:
+    """Fingerprint of the row of ``name`` whose one-column primary key is ``key`` ("absent" if none)."""
+    pkg = package(root)
+    return _row_hashes(str(pkg.root), name, _mtime(pkg.root / pkg.resource(name)["path"])).get(key, "absent")
+
+
+@lru_cache(maxsize=16)
+def _row_hashes(root: str, name: str, _stamp: float) -> dict[str, str]:
+    import hashlib
+
+    frame = load(name, root, record=False)
+    column = package(root).resource(name)["schema"]["primaryKey"]
+    column = column[0] if isinstance(column, list) else column
+    return {str(r[column]): hashlib.sha256(json.dumps(r, sort_keys=True, default=str).encode()).hexdigest()
+            for r in frame.to_dict("records")}
+
 
 def descriptor_hash(root: Path | str, name: str) -> str | None:
     """Fingerprint of one resource's metadata, so editing another dataset's entry re-runs nothing here."""

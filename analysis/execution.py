@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KEY_PACKAGES = ("jupyter-book", "pandas", "altair", "statsmodels", "papermill", "vl-convert-python")
 #: A kernel that fails to start is tried again, up to this many starts in all.
 KERNEL_STARTS = 3
+#: The folder of the executions folder where chart drawings are kept between runs (render.drawings).
+DRAWINGS = "drawings"
 
 
 # --- what the book holds -------------------------------------------------------------------
@@ -104,12 +106,18 @@ def file_hash(path: Path) -> str:
 
 
 def input_hash(name: str) -> str | None:
-    """Hash of a recorded input: a file, or ``datapackage.json#resource`` for one resource's metadata."""
+    """Hash of a recorded input: a file, ``datapackage.json#resource`` for one resource's metadata, or
+    ``datapackage.json#resource@key`` for one row of it (the sources a page cites)."""
     from .datasets import descriptor_hash
+
+    from .datasets import row_hash
 
     path, _, resource = name.partition("#")
     if not Path(path).exists():
         return None
+    resource, _, row = resource.partition("@")  # datapackage.json#sources@<id>: one row of a resource
+    if row:
+        return row_hash(Path(path).parent, resource, row)
     return descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
 
 
@@ -174,12 +182,19 @@ def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> str
         return f"data folder changed (was {rec.data_dir})"
     for name, digest in rec.inputs.items():
         current = input_hash(name)
-        label = _short(Path(name.partition("#")[0]), root) + (f" ({name.partition('#')[2]} metadata)" if "#" in name else "")
+        label = _input_label(name, root)
         if current is None:
             return f"input removed: {label}"
         if current != digest:
             return f"input changed: {label}"
     return None
+
+
+def _input_label(name: str, root: Path) -> str:
+    path, _, part = name.partition("#")
+    resource, _, row = part.partition("@")
+    what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
+    return _short(Path(path), root) + what
 
 
 def _short(path: Path, root: Path) -> str:
@@ -250,7 +265,8 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, kern
         src, log = Path(tmp) / "in.ipynb", Path(tmp) / "reads.log"
         nbformat.write(read_notebook(nb), src)
         start = time.perf_counter()
-        with _environ(THESIS_READ_LOG=str(log), THESIS_DATA_DIR=str(data_dir)), _stderr_to(out.with_suffix(".log")):
+        with _environ(THESIS_READ_LOG=str(log), THESIS_DATA_DIR=str(data_dir), THESIS_DRAWINGS_DIR=str(out_dir / DRAWINGS)), \
+                _stderr_to(out.with_suffix(".log")):
             _execute_with_retries(src, out, nb.parent, (kernel_manager or ipc_kernel_manager)(Path(tmp)), rec)
         rec.seconds = round(time.perf_counter() - start, 2)
         reads = sorted(set(log.read_text().split())) if log.exists() else []

@@ -18,11 +18,13 @@ from .common import editions
 
 def datasets_used(rec: execution.Record) -> list[dict]:
     """Resources a page read, with version and last-updated date from the package it read them from."""
-    out = []
+    out, seen = [], set()
     for key in sorted(rec.inputs):
         path, _, name = key.partition("#")
-        if not name:
+        name = name.partition("@")[0]  # a row read (a cited source) counts as a read of its resource
+        if not name or name in seen:
             continue
+        seen.add(name)
         try:
             res = datasets.package(Path(path).parent).resource(name)
         except datasets.DataError:

@@ -67,7 +67,7 @@ def floor_book(book: Path, exec_dir: Path, dest: Path) -> Path:
     for nb in execution.notebooks(book):
         page = execution.page_id(nb, book)
         rec = execution.Record.load(execution.record_path(exec_dir, page))
-        names = sorted(key.partition("#")[2] for key in (rec.inputs if rec else {}) if "#" in key)
+        names = sorted({key.partition("#")[2].partition("@")[0] for key in (rec.inputs if rec else {}) if "#" in key})
         modules = sorted(dependencies.imported_modules(ROOT, nb))
         real = execution.read_notebook(nb)
         floor = nbformat.v4.new_notebook(metadata=real.metadata)

@@ -163,16 +163,48 @@ def test_loading_never_writes_to_the_data_folder(data_copy):
     assert before == {p.name: p.read_bytes() for p in data_copy.iterdir()}
 
 
-def test_reads_are_logged_for_the_build(data_copy, tmp_path):
-    log = tmp_path / "reads.log"
+def _reads(log, action) -> set[str]:
     datasets.record_reads(log)
     try:
-        datasets.load("istat_census_size", data_copy)
+        action()
     finally:
         datasets.record_reads(None)
-    reads = set(log.read_text().split())
-    assert str(data_copy / "istat_census_size.csv") in reads and str(data_copy / "sources.csv") in reads
+    return set(log.read_text().split()) if log.exists() else set()
+
+
+def test_reads_are_logged_for_the_build(data_copy, tmp_path):
+    reads = _reads(tmp_path / "reads.log", lambda: datasets.load("istat_census_size", data_copy))
+    assert str(data_copy / "istat_census_size.csv") in reads
     assert f"{data_copy / 'datapackage.json'}#istat_census_size" in reads
+    # the check of its source ids against sources.csv is the package's, done before any page runs
+    assert str(data_copy / "sources.csv") not in reads
+
+
+def test_a_source_looked_up_is_a_read_of_its_row_and_a_listing_reads_them_all(data_copy, tmp_path):
+    registry = datasets.sources(data_copy)
+    some = sorted(dict.keys(registry))[:2]
+    reads = _reads(tmp_path / "one.log", lambda: (registry[some[0]], registry.get(some[1]), "nobody" in registry))
+    key = f"{data_copy / 'datapackage.json'}#sources"
+    assert reads == {f"{key}@{some[0]}", f"{key}@{some[1]}", f"{key}@nobody"}
+    reads = _reads(tmp_path / "all.log", lambda: list(registry.items()))
+    assert str(data_copy / "sources.csv") in reads
+
+
+def test_a_row_fingerprint_changes_with_its_row_only(data_copy):
+    registry = datasets.sources(data_copy)
+    first, second = sorted(dict.keys(registry))[:2]
+    before = {k: datasets.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
+    path = data_copy / "sources.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    next(r for r in rows if r["source_id"] == first)["title"] += " (corrected)"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    after = {k: datasets.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
+    assert after[first] != before[first]
+    assert after[second] == before[second] and after["nobody"] == before["nobody"] == "absent"
 
 
 def test_catalogue_counts_statuses():

@@ -1,8 +1,8 @@
 """An Altair renderer for a book that must work with no network.
 
 Each chart becomes one output with three forms: ``text/html`` (a static SVG, replaced by the
-interactive chart when the site's own Vega bundle has loaded), ``image/png`` (for print and
-LaTeX) and ``text/plain`` (the alt text). The HTML holds no script and names no other host: the
+interactive chart when the site's own Vega bundle has loaded), ``image/png`` (for the executed
+notebook a reader downloads) and ``text/plain`` (the alt text). The HTML holds no script and names no other host: the
 spec travels in a JSON block that ``_static/chart-embed.js`` hands to vegaEmbed.
 """
 
@@ -13,6 +13,8 @@ import hashlib
 import html
 import json
 import math
+import os
+from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
@@ -36,8 +38,7 @@ def render(spec: dict) -> dict:
     if not alt_text:
         raise ValueError("chart has no alt text: finish it with style.finish(..., alt_text=...)")
     tables = drawn_tables(spec)  # the Source line is the figure's own: style.finish got exactly the rows it uses
-    svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
-    png = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
+    svg, png = drawings(spec)
     bundle = {
         "text/html": _figure_html(spec, svg, alt_text, meta),
         "image/png": base64.b64encode(png).decode("ascii"),
@@ -47,6 +48,37 @@ def render(spec: dict) -> dict:
         bundle[ITEM_MIME] = item_payload("figure", "fig-" + meta["name"], title_text(spec), meta.get("code", ""),
                                          meta.get("note"), meta.get("provenance") or {}, tables)
     return bundle
+
+
+#: Where drawings are kept between runs (set by :func:`enable`; None keeps nothing).
+_drawings_dir: Path | None = None
+
+
+def drawings(spec: dict) -> tuple[str, bytes]:
+    """The static SVG and the PNG (twice the size) of a chart spec.
+
+    The PNG is made from the SVG: the same bytes as ``vegalite_to_png``, without drawing the chart a
+    second time. Drawing is most of a page's run time, so a spec already drawn for this build
+    folder (same spec, same Vega-Lite and vl-convert) is read back instead of drawn again.
+    """
+    key = hashlib.sha256(f"{VL_VERSION} {vlc.__version__} {json.dumps(spec, sort_keys=True)}".encode()).hexdigest()
+    kept = (_drawings_dir / f"{key}.svg", _drawings_dir / f"{key}.png") if _drawings_dir else None
+    if kept and kept[0].exists() and kept[1].exists():
+        return kept[0].read_text(encoding="utf-8"), kept[1].read_bytes()
+    svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    png = vlc.svg_to_png(svg, scale=2)
+    if kept:
+        _keep(kept[0], svg.encode("utf-8"))
+        _keep(kept[1], png)
+    return svg, png
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write whole or not at all: two kernels may draw the same chart at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def title_text(spec: dict) -> str:
@@ -206,6 +238,9 @@ def _renderer(spec: dict, **_) -> dict:
 alt.renderers.register("thesis-offline", _renderer)
 
 
-def enable() -> None:
-    """Make every chart displayed in this kernel use the offline renderer."""
+def enable(drawings_dir: str | Path | None = None) -> None:
+    """Make every chart displayed in this kernel use the offline renderer; keep its drawings in
+    ``drawings_dir`` (a folder of the build) when given."""
+    global _drawings_dir
+    _drawings_dir = Path(drawings_dir) if drawings_dir else None
     alt.renderers.enable("thesis-offline")
