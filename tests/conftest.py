@@ -10,12 +10,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-from dataclasses import dataclass
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from analysis import build
+from analysis import build, execution
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -95,5 +100,103 @@ def book(tmp_path_factory) -> Book:
                     timings_from=[build.exec_dir_for(build.DEFAULT_BUILD_DIR, DATA)])
     except build.BuildError as err:
         error = str(err)
-    yield Book(root=ROOT, data=data, build_dir=tmp / "_build", out=tmp / "html", lines=lines, error=error)
+    built = Book(root=ROOT, data=data, build_dir=tmp / "_build", out=tmp / "html", lines=lines, error=error)
+    for name in _NEEDED:
+        _start(name, built)
+    yield built
+    _WORKER.shutdown(wait=True)
     assert tree_hash(DATA) == before, "a build wrote to data/"
+
+
+# --- slow work on the session's book, in the background --------------------------------------------
+#
+# The update's run, the PDF and the site judges each take tens of seconds and need nothing but the
+# session's build. They start one after another on one background thread as soon as the book is
+# built, while the quick tests run in the main thread, so both cores stay busy. The tests that use
+# their results are collected last (below) and wait for them. Each piece is registered under the
+# name of the fixture that returns its result, and starts only if a collected test needs it.
+
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-work")
+_SLOW: dict[str, Callable[["Book"], object]] = {}
+_STARTED: dict[str, Future] = {}
+_NEEDED: list[str] = []
+
+
+def background(fixture_name: str):
+    """Register ``work(book)`` as the slow work whose result the fixture ``fixture_name`` returns."""
+    def register(work):
+        _SLOW[fixture_name] = work
+        return work
+    return register
+
+
+def _start(name: str, book: "Book") -> Future:
+    if name not in _STARTED:
+        _STARTED[name] = _WORKER.submit(_SLOW[name], book)
+    return _STARTED[name]
+
+
+def result_of(name: str, book: "Book"):
+    """The slow work's result (raising its error), waiting for it; started now if it was not yet."""
+    return _start(name, book).result()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that wait for slow work go last, in the order their work will finish."""
+    uses = {name: [i for i, item in enumerate(items) if name in item.fixturenames] for name in _SLOW}
+    _NEEDED[:] = sorted((n for n in uses if uses[n]), key=lambda n: uses[n][0])
+    late = {i for n in _NEEDED for i in uses[n]}
+    first_use = {i: min(_NEEDED.index(n) for n in _NEEDED if i in uses[n]) for i in late}
+    items[:] = ([item for i, item in enumerate(items) if i not in late]
+                + [items[i] for i in sorted(late, key=lambda i: (first_use[i], i))])
+
+
+@dataclass
+class Update:
+    """The session's book after the README's update: what was changed, what ran, and what it printed."""
+    data: Path  # the updated copy of the data package
+    exec_dir: Path  # the executions, copied from the session's build and brought up to date
+    drills: list  # per drill: page, figure, period column, new period, new value (or None)
+    micro: float  # the corrected census micro-firm share
+    ran: list[dict] = field(default_factory=list)  # execution history entries of the update's run
+    output: str = ""
+    data_hash: tuple[str, str] = ("", "")  # tree hash of data/ before and after
+
+
+def relocate(exec_dir: Path, dest: Path, old_data: Path, new_data: Path) -> None:
+    """A copy of an executions folder whose records name ``new_data`` where they named ``old_data``, so
+    only what differs between the two data folders is stale."""
+    shutil.copytree(exec_dir, dest)
+    for record in dest.rglob("*.json"):
+        record.write_text(record.read_text(encoding="utf-8").replace(str(old_data), str(new_data)), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def updated(book) -> Update:
+    """The README's update done once on the session's book: the next edition of four figure families
+    and one corrected census share, in a copy of its data, then ``run --data`` on a copy of its
+    executions. Only the pages that read what changed run again: each other page keeps the one
+    execution of the session."""
+    book.site()
+    return result_of("updated", book)
+
+
+@background("updated")
+def _update(book: Book) -> Update:
+    import drills
+
+    if book.error:
+        raise RuntimeError("the book did not build")
+    tmp = Path(tempfile.mkdtemp(prefix="update-", dir=book.build_dir.parent.parent))
+    data, out = tmp / "data", tmp / "exec"
+    shutil.copytree(book.data, data)
+    relocate(book.exec_dir, out, book.data, data)
+    update = Update(data=data, exec_dir=out, drills=[drill(data) for drill in drills.DRILLS],
+                    micro=drills.shift_micro_share(data, 1.2))
+    before, done = len(execution.history(out)), tree_hash(DATA)
+    proc = subprocess.run([sys.executable, "-m", "analysis", "run", "--data", str(data), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    update.ran, update.output = execution.history(out)[before:], proc.stdout + proc.stderr
+    update.data_hash = (done, tree_hash(DATA))
+    return update

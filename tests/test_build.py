@@ -1,18 +1,17 @@
 """Build mechanics: offline check, atomic publish, refusing bad data, and data-aware rebuilds.
 
-The rebuild tests start from the session's one clean build (``book`` fixture) and never change it:
-the one-CSV rebuild works on a copy of its build folder and puts the data back afterwards.
+The rebuild tests start from the session's one clean build (``book`` fixture) and never change it;
+the update's rebuild works on copies of its data and executions (``updated`` in conftest.py).
 """
 
-import shutil
 
 import pytest
 
 from analysis import build, datasets, execution
-from analysis.common import editions, lookup
-from conftest import ROOT, set_value
+from conftest import ROOT
+from drills import changed_inputs
 
-FIRMS_PAGE = "book/ch1-italy/1-1-economy-and-firms.html"
+FIRMS_PAGE = "book/ch1-italy/1-1-economy-and-firms"
 
 
 def test_external_references_are_found(tmp_path):
@@ -103,32 +102,14 @@ def test_a_failing_notebook_keeps_the_last_site(book, monkeypatch):
     assert (html / "index.html").read_bytes() == marker
 
 
-@pytest.fixture
-def edited_census(book):
-    """The census share of micro firms the thesis could see, raised by 1.2 points (small firms lowered
-    by as much, so the shares still add to 100) in the book's data; put back afterwards."""
-    book.site()
-    path = book.data / "istat_census_size.csv"
-    original = path.read_bytes()
-    census = datasets.load("istat_census_size", book.data)
-    year = editions.last_seen(census)
-    micro = lookup.value(census, year=year, size_class="3-9", measure="share_of_firms")
-    small = lookup.value(census, year=year, size_class="10-49", measure="share_of_firms")
-    for size, share in (("3-9", micro + 1.2), ("10-49", small - 1.2)):
-        set_value(path, round(share, 1), f"{share:.1f}%", year=year, size_class=size, measure="share_of_firms")
-    yield round(micro + 1.2, 1)
-    path.write_bytes(original)
-
-
-def test_changing_one_csv_reruns_only_its_readers_and_shows_the_new_number(book, edited_census, tmp_path):
-    copy = tmp_path / "_build"
-    shutil.copytree(book.build_dir, copy, symlinks=True)
-    exec_dir = build.exec_dir_for(copy, book.data)
-    census = str(book.data / "istat_census_size.csv")
-    readers = sorted(r.page for r in execution.records(exec_dir, book.root) if census in r.inputs)
-    lines: list[str] = []
-    build.build(data_dir=book.data, build_dir=copy, out=tmp_path / "html", say=lines.append, root=book.root)
-    ran = [h for h in execution.history(exec_dir)][len(execution.history(book.exec_dir)):]
-    assert sorted(h["page"] for h in ran) == readers and "book/ch1-italy/1-1-economy-and-firms" in readers
-    assert all("input changed" in ln for ln in lines if ln.strip().startswith("["))
-    assert f"{edited_census:.1f}" in (tmp_path / "html" / FIRMS_PAGE).read_text(encoding="utf-8")
+def test_an_update_reruns_only_the_readers_of_what_changed(book, updated):
+    """The update (conftest.py) changes five datasets, their metadata and the source list: exactly the
+    pages whose recorded inputs changed run again, each saying why, and the new number is on the page."""
+    changed = changed_inputs(book.data, updated.data)
+    readers = sorted(r.page for r in execution.records(book.exec_dir, book.root) if changed & set(r.inputs))
+    assert sorted(h["page"] for h in updated.ran) == readers
+    assert FIRMS_PAGE in readers and len(readers) < len(execution.notebooks(book.root))
+    progress = [ln for ln in updated.output.splitlines() if ln.strip().startswith("[")]
+    assert len(progress) == len(readers) and all("input changed" in ln for ln in progress)
+    executed = execution.executed_path(updated.exec_dir, FIRMS_PAGE).read_text(encoding="utf-8")
+    assert f"{updated.micro:.1f}" in executed

@@ -1,7 +1,6 @@
 """The command line for people who update data: validate, run --data, status, outdated."""
 
 import datetime as dt
-import hashlib
 import json
 import os
 import subprocess
@@ -9,18 +8,16 @@ import sys
 from dataclasses import asdict
 
 from analysis import build, cli, datasets, execution
-from analysis.common import editions, lookup
+from analysis.common import editions
 import pytest
-from conftest import DATA, ROOT, rewrite, set_value
+from conftest import DATA, ROOT, rewrite
+from conftest import tree_hash as _tree
+from drills import shift_micro_share
 
 
 def _cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=ROOT,
                           env=dict(os.environ, **(env or {})))
-
-
-def _hash(folder):
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())).hexdigest()
 
 
 def test_validate_passes_on_the_package():
@@ -46,32 +43,21 @@ def test_errors_are_one_line_unless_verbose(tmp_path):
     assert "Traceback" in _cli("--verbose", "build", "--data", str(tmp_path)).stderr
 
 
-def _shift_micro_share(data, points: float) -> float:
-    """Move census share points from small to micro firms (shares still add to 100); the new micro share."""
-    census = datasets.load("istat_census_size", data)
-    year = editions.last_seen(census)
-    micro = lookup.value(census, year=year, size_class="3-9", measure="share_of_firms")
-    small = lookup.value(census, year=year, size_class="10-49", measure="share_of_firms")
-    for size, share in (("3-9", micro + points), ("10-49", small - points)):
-        set_value(data / "istat_census_size.csv", round(share, 1), f"{share:.1f}%", year=year, size_class=size,
-                  measure="share_of_firms")
-    return round(micro + points, 1)
-
-
-def test_run_on_a_modified_copy_leaves_data_untouched(data_copy, tmp_path):
-    before = _hash(DATA)
-    micro = _shift_micro_share(data_copy, 1.0)
-    out = tmp_path / "runs"
-    proc = _cli("run", "--data", str(data_copy), "--only", "1-1-economy-and-firms", "--out", str(out))
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    executed = (out / "book/ch1-italy/1-1-economy-and-firms.ipynb").read_text(encoding="utf-8")
-    assert f"{micro:.1f}" in executed
-    assert _hash(DATA) == before
-
-    status = _cli("status", "--data", str(data_copy), "--out", str(out))
+def test_run_on_an_updated_copy_leaves_data_untouched_and_status_follows_the_data(updated):
+    """``run --data`` happened in the ``updated`` fixture (conftest.py): status then finds every page
+    current; one more edit makes the census page stale, naming the file."""
+    assert updated.data_hash[0] == updated.data_hash[1] == _tree(DATA)
+    args = ("status", "--data", str(updated.data), "--out", str(updated.exec_dir))
+    status = _cli(*args)
+    assert status.returncode == 0 and "0 stale page(s)" in status.stdout
     assert "current  book/ch1-italy/1-1-economy-and-firms" in status.stdout
-    _shift_micro_share(data_copy, 1.0)
-    status = _cli("status", "--data", str(data_copy), "--out", str(out))
+    census = updated.data / "istat_census_size.csv"
+    original = census.read_bytes()
+    try:
+        shift_micro_share(updated.data, 1.0)
+        status = _cli(*args)
+    finally:
+        census.write_bytes(original)
     assert "stale    book/ch1-italy/1-1-economy-and-firms  (input changed:" in status.stdout
     assert "istat_census_size.csv" in status.stdout
 

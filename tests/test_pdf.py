@@ -19,6 +19,7 @@ import pytest
 from analysis import pdf, printcopy
 from analysis.common import render
 from analysis.version import version
+from conftest import background, result_of
 
 ROOT = Path(__file__).resolve().parent.parent
 POPPLER = ("pdftotext", "pdffonts", "pdfimages", "pdftohtml")
@@ -131,13 +132,19 @@ def site(request) -> Path:
     return request.getfixturevalue("book").site()
 
 
+@background("book_pdf")
+def _book_pdf(book) -> Path:
+    """The PDF of the session's build (started in the background once the book is built: conftest.py)."""
+    book.site()
+    return pdf.build_pdf(book.build_dir, book.data, root=book.root, execute=False, say=lambda *_: None)
+
+
 @pytest.fixture(scope="module")
 def book_pdf(request, site) -> Path:
     _need(list(POPPLER))
     if os.environ.get("THESIS_PDF_FILE"):
         return Path(os.environ["THESIS_PDF_FILE"])
-    book = request.getfixturevalue("book")
-    return pdf.build_pdf(book.build_dir, book.data, root=book.root, execute=False, say=lambda *_: None)
+    return result_of("book_pdf", request.getfixturevalue("book"))
 
 
 @pytest.fixture(scope="module")
