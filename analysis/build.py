@@ -43,11 +43,13 @@ def exec_dir_for(build_dir: Path, data_dir: Path) -> Path:
 
 def build(data_dir: Path | None = None, jobs: int | None = None, say=print, strict: bool = True,
           out: Path | None = None, build_dir: Path | None = None, root: Path = ROOT,
-          timings_from: list[Path] = ()) -> Path:
+          timings_from: list[Path] = (), on_executed=None) -> Path:
     """Execute stale notebooks, build with warnings as errors, check, then publish atomically.
 
     ``root`` holds the book (``_toc.yml``, ``_config.yml``, ``book/``); ``timings_from`` are other
-    executions folders whose run times order the queue when this one has none.
+    executions folders whose run times order the queue when this one has none; ``on_executed(exec_dir)``
+    is called once every notebook is current, before Sphinx (work that needs only the executions can
+    start beside it).
     """
     data_dir = datasets.data_dir(data_dir)
     build_dir = Path(build_dir or DEFAULT_BUILD_DIR).resolve()
@@ -63,6 +65,8 @@ def build(data_dir: Path | None = None, jobs: int | None = None, say=print, stri
         detail = "\n".join(f"--- {r.page}\n{r.error}" for r in failed)
         raise BuildError(f"{len(failed)} notebook(s) failed to execute:\n{detail}")
     _refuse_stale(exec_dir, data_dir, root)
+    if on_executed:
+        on_executed(exec_dir)
     settings = {"thesis_data_dir": str(data_dir), "thesis_exec_dir": str(exec_dir),
                 "thesis_build_dir": str(build_dir), "thesis_root": str(root)}
     src = assemble(exec_dir, build_dir / "site-src", root, settings)

@@ -93,14 +93,18 @@ def book(tmp_path_factory) -> Book:
     data = tmp / "data"
     shutil.copytree(DATA, data)
     before = tree_hash(DATA)
-    lines: list[str] = []
-    error = None
+    built = Book(root=ROOT, data=data, build_dir=tmp / "_build", out=tmp / "html", lines=[], error=None)
+
+    def executed(_):  # work that needs only the executions starts while Sphinx writes the site
+        for name in _NEEDED:
+            if _EARLY[name]:
+                _start(name, built)
+
     try:  # run times of an earlier `make book` (if any) put the longest notebooks first
-        build.build(data_dir=data, build_dir=tmp / "_build", out=tmp / "html", say=lines.append, root=ROOT,
-                    timings_from=[build.exec_dir_for(build.DEFAULT_BUILD_DIR, DATA)])
+        build.build(data_dir=data, build_dir=built.build_dir, out=built.out, say=built.lines.append, root=ROOT,
+                    timings_from=[build.exec_dir_for(build.DEFAULT_BUILD_DIR, DATA)], on_executed=executed)
     except build.BuildError as err:
-        error = str(err)
-    built = Book(root=ROOT, data=data, build_dir=tmp / "_build", out=tmp / "html", lines=lines, error=error)
+        built.error = str(err)
     for name in _NEEDED:
         _start(name, built)
     yield built
@@ -118,14 +122,16 @@ def book(tmp_path_factory) -> Book:
 
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-work")
 _SLOW: dict[str, Callable[["Book"], object]] = {}
+_EARLY: dict[str, bool] = {}  # needs only the executed notebooks, not the site
 _STARTED: dict[str, Future] = {}
 _NEEDED: list[str] = []
 
 
-def background(fixture_name: str):
-    """Register ``work(book)`` as the slow work whose result the fixture ``fixture_name`` returns."""
+def background(fixture_name: str, early: bool = False):
+    """Register ``work(book)`` as the slow work whose result the fixture ``fixture_name`` returns;
+    ``early`` work needs only the executed notebooks and starts before the site is written."""
     def register(work):
-        _SLOW[fixture_name] = work
+        _SLOW[fixture_name], _EARLY[fixture_name] = work, early
         return work
     return register
 
@@ -144,7 +150,7 @@ def result_of(name: str, book: "Book"):
 def pytest_collection_modifyitems(session, config, items):
     """Tests that wait for slow work go last, in the order their work will finish."""
     uses = {name: [i for i, item in enumerate(items) if name in item.fixturenames] for name in _SLOW}
-    _NEEDED[:] = sorted((n for n in uses if uses[n]), key=lambda n: uses[n][0])
+    _NEEDED[:] = sorted((n for n in uses if uses[n]), key=lambda n: (not _EARLY[n], uses[n][0]))
     late = {i for n in _NEEDED for i in uses[n]}
     first_use = {i: min(_NEEDED.index(n) for n in _NEEDED if i in uses[n]) for i in late}
     items[:] = ([item for i, item in enumerate(items) if i not in late]
@@ -181,12 +187,10 @@ def updated(book) -> Update:
     return result_of("updated", book)
 
 
-@background("updated")
+@background("updated", early=True)
 def _update(book: Book) -> Update:
     import drills
 
-    if book.error:
-        raise RuntimeError("the book did not build")
     tmp = Path(tempfile.mkdtemp(prefix="update-", dir=book.build_dir.parent.parent))
     data, out = tmp / "data", tmp / "exec"
     shutil.copytree(book.data, data)

@@ -132,10 +132,9 @@ def site(request) -> Path:
     return request.getfixturevalue("book").site()
 
 
-@background("book_pdf")
+@background("book_pdf", early=True)
 def _book_pdf(book) -> Path:
-    """The PDF of the session's build (started in the background once the book is built: conftest.py)."""
-    book.site()
+    """The PDF of the session's build (started in the background once its notebooks ran: conftest.py)."""
     return pdf.build_pdf(book.build_dir, book.data, root=book.root, execute=False, say=lambda *_: None)
 
 
