@@ -29,6 +29,8 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
+from conftest import background, result_of
+
 ROOT = Path(__file__).resolve().parent.parent
 JUDGES = ROOT / "tests" / "a11y"
 VNU = JUDGES / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -185,10 +187,19 @@ def judged_site(book) -> Path:
     return site.resolve()
 
 
-@pytest.fixture(scope="module")
-def browser_report(judged_site):
+@background("browser_report")
+def _judge_the_session_site(book) -> dict:
+    """The browser judges on the session's site, in the background once it is built (conftest.py)."""
     found = tools(strict=True)
-    return run_browser(judged_site, found["chromium"], found["node"])
+    return run_browser(book.site().resolve(), found["chromium"], found["node"])
+
+
+@pytest.fixture(scope="module")
+def browser_report(judged_site, request):
+    found = tools(strict=True)
+    if os.environ.get("THESIS_SITE_DIR"):
+        return run_browser(judged_site, found["chromium"], found["node"])
+    return result_of("browser_report", request.getfixturevalue("book"))
 
 
 def _by_page(report, pick):
