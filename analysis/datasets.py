@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .reads import SourceRegistry, descriptor_hash, record_read as _record_read, record_reads, row_hash  # noqa: F401
+
 #: The book's own data package. Another folder is passed explicitly (``root=``); only the process
 #: boundary (the CLI, a notebook's first cell through ``analysis.page.start``) reads the environment.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -303,61 +305,13 @@ def subset(frame: pd.DataFrame, mask) -> pd.DataFrame:
     return with_provenance(frame.loc[mask].copy(), frame)
 
 
-def sources(root: Path | str | None = None) -> "SourceRegistry":
+def sources(root: Path | str | None = None) -> SourceRegistry:
     """Source records keyed by source_id; a page depends on the records it looks up, not on the list."""
     pkg = package(root)
     frame = load("sources", pkg.root, record=False)
     return SourceRegistry({r["source_id"]: {k: ("" if pd.isna(v) else v) for k, v in r.items()}
                            for r in frame.to_dict("records")},
                           f"{pkg.root / 'datapackage.json'}#sources", pkg.root / pkg.resource("sources")["path"])
-
-
-class SourceRegistry(dict):
-    """Source records that log each lookup as a read of that one row (``...#sources@<id>``).
-
-    Every chart cites its sources, so a page that depended on all of sources.csv would run again
-    whenever any source is added or corrected: after a new edition, every page. Going through the
-    whole list (iterating) is a read of the whole file.
-    """
-
-    def __init__(self, records: dict, key: str, path: Path):
-        super().__init__(records)
-        self.key, self.path = key, path
-
-    def _read(self, source_id) -> None:
-        _record_read(f"{self.key}@{source_id}")
-
-    def __getitem__(self, source_id):
-        self._read(source_id)
-        return super().__getitem__(source_id)
-
-    def get(self, source_id, default=None):
-        self._read(source_id)
-        return super().get(source_id, default)
-
-    def __contains__(self, source_id) -> bool:
-        self._read(source_id)
-        return super().__contains__(source_id)
-
-    def _all(self) -> None:
-        _record_read(self.key)
-        _record_read(self.path)
-
-    def __iter__(self):
-        self._all()
-        return super().__iter__()
-
-    def keys(self):
-        self._all()
-        return super().keys()
-
-    def values(self):
-        self._all()
-        return super().values()
-
-    def items(self):
-        self._all()
-        return super().items()
 
 
 def catalogue(root: Path | str | None = None) -> pd.DataFrame:
@@ -373,49 +327,3 @@ def catalogue(root: Path | str | None = None) -> pd.DataFrame:
                      "version": res.get("version", ""), "last_updated": res.get("last_updated", ""),
                      **{label: int(counts.get(key, 0)) for key, label in STATUS_LABELS.items()}})
     return pd.DataFrame(rows)
-
-
-# --- who read what: the build uses this to know a notebook's inputs --------------------------
-
-def row_hash(root: Path | str, name: str, key: str) -> str:
-    """Fingerprint of the row of ``name`` whose one-column primary key is ``key`` ("absent" if none)."""
-    pkg = package(root)
-    return _row_hashes(str(pkg.root), name, _mtime(pkg.root / pkg.resource(name)["path"])).get(key, "absent")
-
-
-@lru_cache(maxsize=16)
-def _row_hashes(root: str, name: str, _stamp: float) -> dict[str, str]:
-    import hashlib
-
-    frame = load(name, root, record=False)
-    column = package(root).resource(name)["schema"]["primaryKey"]
-    column = column[0] if isinstance(column, list) else column
-    return {str(r[column]): hashlib.sha256(json.dumps(r, sort_keys=True, default=str).encode()).hexdigest()
-            for r in frame.to_dict("records")}
-
-
-def descriptor_hash(root: Path | str, name: str) -> str | None:
-    """Fingerprint of one resource's metadata, so editing another dataset's entry re-runs nothing here."""
-    import hashlib
-
-    try:
-        res = package(root).resource(name)
-    except DataError:
-        return None
-    return hashlib.sha256(json.dumps(res, sort_keys=True).encode()).hexdigest()
-
-
-#: Where to log every file read (set by ``record_reads``; the executor gives each notebook its own).
-_READ_LOG: Path | None = None
-
-
-def record_reads(log: Path | str | None) -> None:
-    """Log every file ``load`` reads to ``log``: the build re-runs a page when one of them changes."""
-    global _READ_LOG
-    _READ_LOG = Path(log) if log else None
-
-
-def _record_read(path: Path | str) -> None:
-    if _READ_LOG:
-        with open(_READ_LOG, "a", encoding="utf-8") as handle:
-            handle.write(f"{path}\n")

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from . import cite, datasets, execution
+from . import cite, datasets, execution, reads
 from . import version as _version
 from .common import editions
 
@@ -172,7 +172,7 @@ def changelogs(data_root: Path) -> _Html:
 
     parts = []
     for path in (_version.CITATION.parent / "CHANGELOG.md", Path(data_root) / "CHANGELOG.md"):
-        datasets._record_read(path)
+        reads.record_read(path)
         text = path.read_text(encoding="utf-8")
         body = MarkdownIt("commonmark").render(text)
         for level in (3, 2, 1):  # the file's headings sit under the page's title
