@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import hashlib
 import html
 import json
 import re
@@ -288,21 +289,28 @@ def write_code(outdir: Path, root: Path) -> list[Path]:
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer
 
+    import pygments
+
     formatter = HtmlFormatter(linenos="inline", lineanchors="L", wrapcode=True)
     style = formatter.get_style_defs(".highlight")
     written = []
     for src in sorted((Path(root) / "analysis").rglob("*.py")):
         rel = src.relative_to(root).as_posix()
         text = src.read_text(encoding="utf-8")
+        out = Path(outdir) / CODE / (rel + ".html")
+        # highlighting every module took a third of a rebuild: a page whose module is unchanged stays
+        stamp = f"<!-- source {hashlib.sha256((pygments.__version__ + text).encode()).hexdigest()} -->"
+        if out.exists() and stamp in out.read_text(encoding="utf-8"):
+            written.append(out)
+            continue
         body = highlight(text, PythonLexer(), formatter)
         for name, line in _functions(text).items():
             body = body.replace(f'<a id="L-{line}" name="L-{line}"></a>',
                                 f'<a id="L-{line}" name="L-{line}"></a><span id="{html.escape(name)}"></span>', 1)
         page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(rel)}</title>'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">{stamp}'
                 f"<style>{style} body{{font-family:system-ui,sans-serif;margin:1rem}} pre{{font-size:13px}}</style>"
                 f'</head><body><main><h1><code>{html.escape(rel)}</code></h1>{body}</main></body></html>\n')
-        out = Path(outdir) / CODE / (rel + ".html")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(page, encoding="utf-8")
         written.append(out)
