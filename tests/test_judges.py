@@ -87,7 +87,8 @@ def tools(strict: bool) -> dict:
 
 
 def run_browser(site: Path, chromium: str, node: str) -> dict:
-    """judge.js over every page; returns {page path: {desktop: ..., phone: ...}} plus versions."""
+    """judge.js over every page; returns {page path: {desktop: ..., phone: ...}} plus versions. judge.js
+    judges a few (page, view) pairs at once, each in its own browser context (JUDGE_JOBS=1: one at a time)."""
     with Server(site) as server:
         urls = [server.base + p.relative_to(site).as_posix() for p in pages(site)]
         proc = subprocess.run([node, str(JUDGES / "judge.js"), chromium, *urls],
@@ -104,10 +105,11 @@ def run_browser(site: Path, chromium: str, node: str) -> dict:
 
 
 def run_vnu(site: Path, java: str) -> dict[str, list[str]]:
-    """Nu Html Checker errors per page."""
+    """Nu Html Checker errors per page. The JVM only interprets and quick-compiles (C1): the same messages
+    from half the CPU on a short run; its deeper stack is what the checker asks for with C1 frames."""
     files = pages(site)
-    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-jar", str(VNU), "--errors-only",
+                           "--format", "json", *map(str, files)], capture_output=True, text=True, timeout=900)
     found: dict[str, list[str]] = {p.relative_to(site).as_posix(): [] for p in files}
     for msg in json.loads(proc.stderr or proc.stdout or '{"messages": []}')["messages"]:
         path = Path(unquote(urlparse(msg.get("url", "")).path))
@@ -174,9 +176,11 @@ def weights(site: Path, browser: dict) -> dict[str, dict[str, int]]:
 # --- tests ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def judged_site(book) -> Path:
-    """The session's one build (tests/conftest.py), or THESIS_SITE_DIR to judge another site."""
-    site = Path(os.environ["THESIS_SITE_DIR"]) if os.environ.get("THESIS_SITE_DIR") else book.site()
+def judged_site(request) -> Path:
+    """The session's one build (tests/conftest.py), or THESIS_SITE_DIR to judge another site (then the book
+    is not built for these tests)."""
+    site = (Path(os.environ["THESIS_SITE_DIR"]) if os.environ.get("THESIS_SITE_DIR")
+            else request.getfixturevalue("book").site())
     if not (site / "index.html").exists():
         msg = f"no built site at {site} (make book, or set THESIS_SITE_DIR)"
         if os.environ.get("CI"):

@@ -1,13 +1,16 @@
 // The browser judges, one pass per page, on a built site served from 127.0.0.1.
 // Usage: node judge.js CHROMIUM URL...   Prints one JSON object on stdout:
 // {pages: {url: {desktop: {...}, phone: {...}}}, versions: {...}}
-// Each page is opened twice:
+// Each page is opened twice, each time in a fresh browser context (a first visit: no cache, no storage):
 //   desktop: 1280x900, light colour scheme; phone: 390x844, isMobile, dark colour scheme.
+// Several (page, view) pairs are judged at once in the one browser (JOBS below); each has its own context
+// and listeners, and the output is in the order of the URLs given, whatever order they finish in.
 // In each: axe-core (every rule it runs by default), console errors, page errors, requests that leave
 // 127.0.0.1/localhost, same-origin resources loaded, charts (figures, interactive views with marks
 // drawn, smallest rendered text height per chart), and whether the page scrolls sideways.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
+const os = require('os');
 const axePath = require.resolve('axe-core/axe.min.js');
 const axeSource = fs.readFileSync(axePath, 'utf8');
 
@@ -16,6 +19,14 @@ const VIEWS = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
     deviceScaleFactor: 2, colorScheme: 'dark' },
 };
+
+// (page, view) pairs judged at once: one more than the CPUs, so that both cores stay busy while a page
+// waits on the server or on node; JUDGE_JOBS=1 judges one at a time.
+const JOBS = Number(process.env.JUDGE_JOBS)
+  || Math.min(6, (os.availableParallelism ? os.availableParallelism() : os.cpus().length) + 1);
+const CHART_WAIT = 10000;   // ms a page's charts may take to become interactive
+// A mark drawn by Vega: a shape, group, text, line or rectangle in one of its mark groups.
+const MARKS = ['path', 'g', 'text', 'line', 'rect'].map((t) => `g[class*="mark-"] > ${t}`).join(', ');
 
 function local(url) {
   try {
@@ -37,17 +48,26 @@ async function judge(browser, url, options) {
   page.on('requestfailed', (r) => { if (local(r.url())) out.failed.push(r.url()); });
   page.on('response', (r) => { if (r.status() >= 400) out.failed.push(`${r.status()} ${r.url()}`); });
   await page.goto(url, { waitUntil: 'load' });
-  // Charts embed after the deferred bundle: wait until every figure has its interactive view (or 10 s).
-  await page.waitForFunction(() => {
-    const figs = document.querySelectorAll('figure.thesis-chart').length;
-    return document.querySelectorAll('.thesis-chart-view[data-embedded]').length >= figs;
-  }, null, { timeout: 10000 }).catch(() => {});
-  await page.waitForTimeout(200);
-  Object.assign(out, await page.evaluate(() => {
+  // Then wait (at most CHART_WAIT ms) until the page is settled: loaded; moved on, if it redirects with a
+  // meta refresh (the site's index.html), and the page it leads to loaded; every chart's interactive view
+  // embedded (after the deferred bundle) with marks drawn. Pages without charts are settled at once; a
+  // chart that never embeds is waited for, then judged as it is (not interactive). Then two animation
+  // frames, so that style and layout are up to date.
+  await page.waitForFunction((marks) => document.readyState === 'complete'
+    && !document.querySelector('meta[http-equiv="refresh" i]')
+    && [...document.querySelectorAll('figure.thesis-chart')].every((fig) => {
+      const svg = fig.querySelector('.thesis-chart-view[data-embedded] svg');
+      return !!(svg && svg.querySelector(marks));
+    }), MARKS, { timeout: CHART_WAIT }).catch(() => {});
+  await page.evaluate(() => new Promise((done) => {
+    requestAnimationFrame(() => requestAnimationFrame(done));
+    setTimeout(done, 1000);
+  }));
+  Object.assign(out, await page.evaluate((MARKS) => {
     const charts = [...document.querySelectorAll('figure.thesis-chart')].map((fig) => {
       const view = fig.querySelector('.thesis-chart-view');
       const svg = view && view.querySelector('svg');
-      const marks = svg ? svg.querySelectorAll('g[class*="mark-"] > path, g[class*="mark-"] > g, g[class*="mark-"] > text, g[class*="mark-"] > line, g[class*="mark-"] > rect').length : 0;
+      const marks = svg ? svg.querySelectorAll(MARKS).length : 0;
       let minText = null;
       let chartWidth = svg ? svg.getBoundingClientRect().width : 0;
       if (svg) {
@@ -65,12 +85,13 @@ async function judge(browser, url, options) {
     const doc = document.documentElement;
     return { charts, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
       theme: doc.dataset.theme || null };
-  }));
+  }, MARKS));
   await page.addScriptTag({ content: axeSource });
-  const res = await page.evaluate(async () => await axe.run(document, { resultTypes: ['violations'] }));
-  out.axe = res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-    sample: v.nodes[0].html.slice(0, 200),
-    why: (v.nodes[0].any[0] || v.nodes[0].all[0] || v.nodes[0].none[0] || {}).message }));
+  // (summarised in the page: only the violations cross over to node)
+  out.axe = await page.evaluate(async () => (await axe.run(document, { resultTypes: ['violations'] }))
+    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+      sample: v.nodes[0].html.slice(0, 200),
+      why: (v.nodes[0].any[0] || v.nodes[0].all[0] || v.nodes[0].none[0] || {}).message })));
   await context.close();
   return out;
 }
@@ -82,12 +103,19 @@ async function judge(browser, url, options) {
     '--disable-quic'] });
   const result = { versions: { axe: require('axe-core/package.json').version,
     playwright: require('playwright-core/package.json').version, chromium: browser.version() }, pages: {} };
+  const jobs = [];
   for (const url of urls) {
     result.pages[url] = {};
-    for (const [name, options] of Object.entries(VIEWS)) {
-      result.pages[url][name] = await judge(browser, url, options);
-    }
+    for (const name of Object.keys(VIEWS)) { result.pages[url][name] = null; jobs.push([url, name]); }
   }
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const [url, name] = jobs[next++];
+      result.pages[url][name] = await judge(browser, url, VIEWS[name]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(JOBS, jobs.length)) }, worker));
   console.log(JSON.stringify(result));
   await browser.close();
 })().catch((err) => { console.error(err.stack || err.message); process.exit(2); });
