@@ -89,7 +89,8 @@ def tools(strict: bool) -> dict:
 
 
 def run_browser(site: Path, chromium: str, node: str) -> dict:
-    """judge.js over every page; returns {page path: {desktop: ..., phone: ...}} plus versions."""
+    """judge.js over every page; returns {page path: {desktop: ..., phone: ...}} plus versions. judge.js
+    judges a few (page, view) pairs at once, each in its own browser context (JUDGE_JOBS=1: one at a time)."""
     with Server(site) as server:
         urls = [server.base + p.relative_to(site).as_posix() for p in pages(site)]
         proc = subprocess.run([node, str(JUDGES / "judge.js"), chromium, *urls],
