@@ -3,6 +3,8 @@
 ``book`` is the one full build of a test session: every notebook executes once, from a copy of the
 real data package, into a temporary build folder. The notebook, site and build tests all look at
 its outputs, so ``make test`` executes each notebook once rather than once per kind of test.
+``updated`` is the README's update of that book: only the pages that read what it changed run again.
+Slow work on the book (the update, the PDF, the judges) runs in the background; see below.
 """
 
 from __future__ import annotations
