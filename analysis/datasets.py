@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .reads import SourceRegistry, descriptor_hash, record_read as _record_read, record_reads, row_hash  # noqa: F401
+from .reads import SourceRegistry, record_read as _record_read
 
 #: The book's own data package. Another folder is passed explicitly (``root=``); only the process
 #: boundary (the CLI, a notebook's first cell through ``analysis.page.start``) reads the environment.

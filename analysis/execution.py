@@ -108,9 +108,7 @@ def file_hash(path: Path) -> str:
 def input_hash(name: str) -> str | None:
     """Hash of a recorded input: a file, ``datapackage.json#resource`` for one resource's metadata, or
     ``datapackage.json#resource@key`` for one row of it (the sources a page cites)."""
-    from .datasets import descriptor_hash
-
-    from .datasets import row_hash
+    from .reads import descriptor_hash, row_hash
 
     path, _, resource = name.partition("#")
     if not Path(path).exists():

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 
-from . import datasets
+from . import datasets, reads
 from .common import render
 
 
 def start() -> datasets.Package:
     render.enable(os.environ.get("THESIS_DRAWINGS_DIR"))
-    datasets.record_reads(os.environ.get("THESIS_READ_LOG"))
+    reads.record_reads(os.environ.get("THESIS_READ_LOG"))
     return datasets.package(os.environ.get("THESIS_DATA_DIR"))

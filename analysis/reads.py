@@ -62,7 +62,6 @@ class SourceRegistry(dict):
         return super().items()
 
 
-
 def row_hash(root: Path | str, name: str, key: str) -> str:
     """Fingerprint of the row of ``name`` whose one-column primary key is ``key`` ("absent" if none)."""
     from .datasets import _mtime, package

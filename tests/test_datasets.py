@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import datasets, validate
+from analysis import datasets, reads, validate
 from analysis.datasets import DataError
 from conftest import DATA, rewrite
 
@@ -164,11 +164,11 @@ def test_loading_never_writes_to_the_data_folder(data_copy):
 
 
 def _reads(log, action) -> set[str]:
-    datasets.record_reads(log)
+    reads.record_reads(log)
     try:
         action()
     finally:
-        datasets.record_reads(None)
+        reads.record_reads(None)
     return set(log.read_text().split()) if log.exists() else set()
 
 
@@ -193,7 +193,7 @@ def test_a_source_looked_up_is_a_read_of_its_row_and_a_listing_reads_them_all(da
 def test_a_row_fingerprint_changes_with_its_row_only(data_copy):
     registry = datasets.sources(data_copy)
     first, second = sorted(dict.keys(registry))[:2]
-    before = {k: datasets.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
+    before = {k: reads.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
     path = data_copy / "sources.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -202,7 +202,7 @@ def test_a_row_fingerprint_changes_with_its_row_only(data_copy):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    after = {k: datasets.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
+    after = {k: reads.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
     assert after[first] != before[first]
     assert after[second] == before[second] and after["nobody"] == before["nobody"] == "absent"
 

@@ -2,8 +2,8 @@
 
 Each chart becomes one output with three forms: ``text/html`` (a static SVG, replaced by the
 interactive chart when the site's own Vega bundle has loaded), ``image/png`` (for the executed
-notebook a reader downloads) and ``text/plain`` (the alt text). The HTML holds no script and names no other host: the
-spec travels in a JSON block that ``_static/chart-embed.js`` hands to vegaEmbed.
+notebook a reader downloads) and ``text/plain`` (the alt text). The HTML holds no script and names
+no other host: the spec travels in a JSON block that ``_static/chart-embed.js`` hands to vegaEmbed.
 """
 
 from __future__ import annotations
