@@ -155,20 +155,24 @@ def _claim_number(claim_id: str) -> int:
     return int("".join(ch for ch in str(claim_id) if ch.isdigit()) or 0)
 
 
+#: What a check reports of the row it reads, beside the value.
+ROW_COLUMNS = ("unit", "status", "source_id", "quote")
+
+
 def referenced_row(check, root) -> pd.Series:
     """The one dataset row a lookup check reads; ValueError naming the check when there is not one."""
     name, key, field = lookup_of(check)
     where = f"{CHECKS}.csv: {check.claim_id} check {check.check}"
-    frame = datasets.load(name, root)
-    missing = [c for c in [*key, field] if c not in frame]
+    fields = [f["name"] for f in datasets.package(root).resource(name)["schema"]["fields"]]
+    missing = [c for c in [*key, field] if c not in fields]
     if missing:
         raise ValueError(f"{where}: no column {missing} in {name}")
-    mask = pd.Series(True, index=frame.index)
-    for column, wanted in key.items():
-        mask &= frame[column].astype(str) == wanted
-    if mask.sum() != 1:
-        raise ValueError(f"{where}: {mask.sum()} rows of {name} match {check.formula!r} (one is needed)")
-    return frame[mask].iloc[0]
+    # only this row and the columns a check reports: a note corrected elsewhere re-runs no page
+    columns = list(dict.fromkeys([*key, field, *(c for c in ROW_COLUMNS if c in fields)]))
+    rows = datasets.load(name, root, columns=columns, where=key)
+    if len(rows) != 1:
+        raise ValueError(f"{where}: {len(rows)} rows of {name} match {check.formula!r} (one is needed)")
+    return rows.iloc[0]
 
 
 def resolve(checks: pd.DataFrame, root) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .reads import SourceRegistry, record_read as _record_read
+from .reads import SourceRegistry, query_key, record_read as _record_read
 
 #: The book's own data package. Another folder is passed explicitly (``root=``); only the process
 #: boundary (the CLI, a notebook's first cell through ``analysis.page.start``) reads the environment.
@@ -68,9 +68,9 @@ class Package:
     def names(self) -> list[str]:
         return [r["name"] for r in self.descriptor.get("resources", [])]
 
-    def load(self, name: str) -> pd.DataFrame:
+    def load(self, name: str, columns=None, where: dict | None = None) -> pd.DataFrame:
         """``load(name, root)`` for this package: what a page calls (``data.load("allianz_italy")``)."""
-        return load(name, self.root)
+        return load(name, self.root, columns=columns, where=where)
 
 
 def package(root: Path | str | None = None) -> Package:
@@ -257,16 +257,21 @@ class Shared(dict):
         return self
 
 
-def load(name: str, root: Path | str | None = None, record: bool = True) -> pd.DataFrame:
+def load(name: str, root: Path | str | None = None, record: bool = True, columns=None,
+         where: dict | None = None) -> pd.DataFrame:
     """A validated dataset as a DataFrame; ``df.attrs`` holds its metadata and source records.
 
-    ``record=False`` reads without logging the read as the page's input (see :func:`sources`)."""
+    ``columns`` and ``where`` (column: value, compared as text) ask for part of the table: only that
+    part is logged as the page's input (see :mod:`analysis.reads`), and only that part is returned, so
+    the page cannot use more than it depends on. ``record=False`` reads without logging the read (see
+    :func:`sources`)."""
     pkg = package(root)
     res = pkg.resource(name)
     path = pkg.root / res["path"]
+    part = columns is not None or bool(where)
     if record:
         _record_read(f"{pkg.root / 'datapackage.json'}#{name}")
-        _record_read(path)
+        _record_read(query_key(pkg.root / "datapackage.json", name, columns, where) if part else path)
     rows = _rows_cached(path, _mtime(path), json.dumps(res["schema"], sort_keys=True),
                         bool(res.get("value_may_be_empty")))
     frame = pd.DataFrame(rows, columns=[f["name"] for f in res["schema"]["fields"]])
@@ -274,7 +279,24 @@ def load(name: str, root: Path | str | None = None, record: bool = True) -> pd.D
         _check_foreign_keys(pkg, res, path, rows)
     frame.attrs.update(resource=Shared(res), path=str(path), root=str(pkg.root),
                        package_version=pkg.descriptor.get("version"))
-    return frame
+    return select(frame, columns, where) if part else frame
+
+
+def _fields(res: dict) -> list[str]:
+    return [f["name"] for f in res["schema"]["fields"]]
+
+
+def select(frame: pd.DataFrame, columns=None, where: dict | None = None) -> pd.DataFrame:
+    """The rows whose ``where`` columns read as the given text, with only ``columns`` (None: all)."""
+    missing = [c for c in [*(where or {}), *(columns or [])] if c not in frame]
+    if missing:
+        raise DataError(frame.attrs.get("path", "?"), f"no column '{missing[0]}'", column=missing[0])
+    if where:
+        mask = pd.Series(True, index=frame.index)
+        for column, wanted in where.items():
+            mask &= frame[column].astype(str) == str(wanted)
+        frame = frame[mask]
+    return frame if columns is None else frame[list(columns)]
 
 
 @lru_cache(maxsize=64)
@@ -321,7 +343,9 @@ def catalogue(root: Path | str | None = None) -> pd.DataFrame:
     for name in pkg.names:
         if name == "sources":
             continue
-        res, frame = pkg.resource(name), load(name, pkg.root)
+        res = pkg.resource(name)
+        # only the statuses (and so the number of rows): a corrected note or value re-runs no list
+        frame = load(name, pkg.root, columns=[c for c in ("status",) if c in _fields(res)])
         counts = frame["status"].value_counts() if "status" in frame else pd.Series(dtype=int)
         rows.append({"name": name, "title": res.get("title", ""), "path": res["path"], "rows": len(frame),
                      "version": res.get("version", ""), "last_updated": res.get("last_updated", ""),

@@ -106,16 +106,18 @@ def file_hash(path: Path) -> str:
 
 
 def input_hash(name: str) -> str | None:
-    """Hash of a recorded input: a file, ``datapackage.json#resource`` for one resource's metadata, or
-    ``datapackage.json#resource@key`` for one row of it (the sources a page cites)."""
-    from .reads import descriptor_hash, row_hash
+    """Hash of a recorded input: a file, ``datapackage.json#resource`` for one resource's metadata,
+    ``datapackage.json#resource@key`` for one row of it (the sources a page cites), or
+    ``datapackage.json#resource?{query}`` for the part of a table a page asked for (see analysis.reads)."""
+    from .reads import descriptor_hash, parse, query_hash, row_hash
 
-    path, _, resource = name.partition("#")
+    path, resource, row, query = parse(name)
     if not Path(path).exists():
         return None
-    resource, _, row = resource.partition("@")  # datapackage.json#sources@<id>: one row of a resource
     if row:
         return row_hash(Path(path).parent, resource, row)
+    if query is not None:
+        return query_hash(Path(path).parent, resource, query)
     return descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
 
 
@@ -189,9 +191,15 @@ def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> str
 
 
 def _input_label(name: str, root: Path) -> str:
-    path, _, part = name.partition("#")
-    resource, _, row = part.partition("@")
-    what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
+    from .reads import parse
+
+    path, resource, row, query = parse(name)
+    if query is not None:
+        cols = ", ".join(query["columns"]) if query["columns"] is not None else "all columns"
+        rows = "; ".join(f"{k}={v}" for k, v in query["where"].items())
+        what = f" ({resource}: {cols}{' where ' + rows if rows else ''})"
+    else:
+        what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
     return _short(Path(path), root) + what
 
 
@@ -267,7 +275,7 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, kern
                 _stderr_to(out.with_suffix(".log")):
             _execute_with_retries(src, out, nb.parent, (kernel_manager or ipc_kernel_manager)(Path(tmp)), rec)
         rec.seconds = round(time.perf_counter() - start, 2)
-        reads = sorted(set(log.read_text().split())) if log.exists() else []
+        reads = sorted(set(log.read_text(encoding="utf-8").splitlines())) if log.exists() else []
     rec.inputs = {r: h for r in reads if (h := input_hash(r))}
     record_path(out_dir, page).write_text(json.dumps(asdict(rec), indent=1), encoding="utf-8")
     return rec

@@ -20,8 +20,7 @@ def datasets_used(rec: execution.Record) -> list[dict]:
     """Resources a page read, with version and last-updated date from the package it read them from."""
     out, seen = [], set()
     for key in sorted(rec.inputs):
-        path, _, name = key.partition("#")
-        name = name.partition("@")[0]  # a row read (a cited source) counts as a read of its resource
+        path, name, _, _ = reads.parse(key)  # a read of a row or part of a table counts as a read of it
         if not name or name in seen:
             continue
         seen.add(name)

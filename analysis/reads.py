@@ -1,9 +1,15 @@
 """Who read what: the build re-runs a page when something it read has changed.
 
 A notebook's kernel logs each read (``record_reads`` names the log; ``analysis.page.start`` sets it):
-a data file, ``datapackage.json#<resource>`` for one resource's metadata, or
-``datapackage.json#sources@<id>`` for one source a page cites. The fingerprints below say whether a
-logged read still reads the same.
+
+- a data file (the whole table);
+- ``datapackage.json#<resource>`` for one resource's metadata;
+- ``datapackage.json#sources@<id>`` for one source a page cites;
+- ``datapackage.json#<resource>?{"columns": [...], "where": {...}}`` for the part of a table a page
+  asked for (``datasets.load(name, columns=..., where=...)``): a page that lists each dataset's statuses,
+  or checks one quoted number, does not run again when a note elsewhere in the table is corrected.
+
+The fingerprints below say whether a logged read still reads the same.
 """
 
 from __future__ import annotations
@@ -60,6 +66,40 @@ class SourceRegistry(dict):
     def items(self):
         self._all()
         return super().items()
+
+
+def query_key(descriptor: Path | str, name: str, columns=None, where: dict | None = None) -> str:
+    """The logged name of a read of some columns (None: all) of the rows matching ``where``."""
+    query = {"columns": None if columns is None else list(columns),
+             "where": {str(k): str(v) for k, v in (where or {}).items()}}
+    return f"{descriptor}#{name}?{json.dumps(query, sort_keys=True, separators=(',', ':'))}"
+
+
+def parse(key: str) -> tuple[str, str, str, dict | None]:
+    """A logged read as (path, resource, source row, query); the parts it does not have are empty."""
+    path, _, part = key.partition("#")
+    resource, _, query = part.partition("?")
+    resource, _, row = resource.partition("@")
+    return path, resource, row, (json.loads(query) if query else None)
+
+
+def query_hash(root: Path | str, name: str, query: dict) -> str:
+    """Fingerprint of the part of a table a query reads: its rows in order, only its columns."""
+    from .datasets import _mtime, package
+
+    pkg = package(root)
+    text = json.dumps(query, sort_keys=True)
+    return _query_hash(str(pkg.root), name, text, _mtime(pkg.root / pkg.resource(name)["path"]))
+
+
+@lru_cache(maxsize=256)
+def _query_hash(root: str, name: str, query: str, _stamp: float) -> str:
+    from .datasets import load
+
+    q = json.loads(query)
+    part = load(name, root, record=False, columns=q["columns"], where=q["where"])
+    records = json.dumps(part.to_dict("records"), sort_keys=True, default=str)
+    return hashlib.sha256(records.encode()).hexdigest()
 
 
 def row_hash(root: Path | str, name: str, key: str) -> str:

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from analysis import build, dependencies, execution
+from analysis import build, dependencies, execution, reads
 
 ROOT = execution.ROOT
 TARGETS = {"clean": ("floor", 1.5), "no-change": ("clean", 0.10), "one-CSV": ("clean", 0.30), "make test": ("clean", 2.5)}
@@ -67,7 +67,7 @@ def floor_book(book: Path, exec_dir: Path, dest: Path) -> Path:
     for nb in execution.notebooks(book):
         page = execution.page_id(nb, book)
         rec = execution.Record.load(execution.record_path(exec_dir, page))
-        names = sorted({key.partition("#")[2].partition("@")[0] for key in (rec.inputs if rec else {}) if "#" in key})
+        names = sorted({reads.parse(key)[1] for key in (rec.inputs if rec else {}) if "#" in key})
         modules = sorted(dependencies.imported_modules(ROOT, nb))
         real = execution.read_notebook(nb)
         floor = nbformat.v4.new_notebook(metadata=real.metadata)

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ import pytest
 from analysis import build, execution
 
 ROOT = Path(__file__).resolve().parent.parent
+_T0 = time.perf_counter()
 DATA = ROOT / "data"
 
 
@@ -102,11 +104,13 @@ def book(tmp_path_factory) -> Book:
             if _EARLY[name]:
                 _start(name, built)
 
+    began = time.perf_counter() - _T0
     try:  # run times of an earlier `make book` (if any) put the longest notebooks first
         build.build(data_dir=data, build_dir=built.build_dir, out=built.out, say=built.lines.append, root=ROOT,
                     timings_from=[build.exec_dir_for(build.DEFAULT_BUILD_DIR, DATA)], on_executed=executed)
     except build.BuildError as err:
         built.error = str(err)
+    _TIMES["book (the session's build)"] = (began, time.perf_counter() - _T0)
     for name in _NEEDED:
         _start(name, built)
     yield built
@@ -138,10 +142,26 @@ def background(fixture_name: str, early: bool = False):
     return register
 
 
+_TIMES: dict[str, tuple[float, float]] = {}  # seconds after the session began: start, end
+
+
 def _start(name: str, book: "Book") -> Future:
     if name not in _STARTED:
-        _STARTED[name] = _WORKER.submit(_SLOW[name], book)
+        def timed(book):
+            began = time.perf_counter()
+            try:
+                return _SLOW[name](book)
+            finally:
+                _TIMES[name] = (began - _T0, time.perf_counter() - _T0)
+        _STARTED[name] = _WORKER.submit(timed, book)
     return _STARTED[name]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """When each piece of background work ran: what a maintainer needs to see where the time goes."""
+    for name, (began, ended) in sorted(_TIMES.items(), key=lambda kv: kv[1]):
+        terminalreporter.write_line(f"background {name}: {ended - began:.1f} s (from {began:.0f} s to {ended:.0f} s "
+                                    "after the session began)")
 
 
 def result_of(name: str, book: "Book"):

@@ -146,14 +146,30 @@ def shift_micro_share(data: Path, points: float) -> float:
     return round(micro + points, 1)
 
 
-def changed_inputs(old: Path, new: Path) -> set[str]:
+def changed_inputs(old: Path, new: Path, recorded: set[str]) -> set[str]:
     """The input keys (as the build records them, under ``old``) whose content differs in ``new``: a
-    changed file, a resource whose metadata changed, a source row that changed or went."""
+    changed file, a resource whose metadata changed, a source row that changed or went, and those of
+    the ``recorded`` reads of part of a table whose rows or columns read differently (compared as the
+    CSV's text, independently of the loader)."""
     keys = {str(old / p.name) for p in old.iterdir() if p.is_file() and (new / p.name).read_bytes() != p.read_bytes()}
     meta = [{r["name"]: r for r in json.loads((d / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
             for d in (old, new)]
     keys |= {f"{old / 'datapackage.json'}#{n}" for n, r in meta[0].items() if meta[1].get(n) != r}
-    rows = [{r["source_id"]: r for r in csv.DictReader(io.StringIO((d / "sources.csv").read_text(encoding="utf-8")))}
-            for d in (old, new)]
+    rows = [{r["source_id"]: r for r in _rows(d / "sources.csv")} for d in (old, new)]
     keys |= {f"{old / 'datapackage.json'}#sources@{i}" for i, r in rows[0].items() if rows[1].get(i) != r}
+    for key in recorded:
+        name, _, query = key.partition("#")[2].partition("?")
+        if query:
+            path = meta[0][name]["path"]
+            if _part(old / path, json.loads(query)) != _part(new / path, json.loads(query)):
+                keys.add(key)
     return keys
+
+
+def _rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _part(path: Path, query: dict) -> list[list[str]]:
+    hits = [r for r in _rows(path) if all(r[k] == v for k, v in query["where"].items())]
+    return [[r[c] for c in (query["columns"] if query["columns"] is not None else r)] for r in hits]

@@ -105,8 +105,9 @@ def test_a_failing_notebook_keeps_the_last_site(book, monkeypatch):
 def test_an_update_reruns_only_the_readers_of_what_changed(book, updated):
     """The update (conftest.py) changes five datasets, their metadata and the source list: exactly the
     pages whose recorded inputs changed run again, each saying why, and the new number is on the page."""
-    changed = changed_inputs(book.data, updated.data)
-    readers = sorted(r.page for r in execution.records(book.exec_dir, book.root) if changed & set(r.inputs))
+    records = execution.records(book.exec_dir, book.root)
+    changed = changed_inputs(book.data, updated.data, {key for r in records for key in r.inputs})
+    readers = sorted(r.page for r in records if changed & set(r.inputs))
     assert sorted(h["page"] for h in updated.ran) == readers
     assert FIRMS_PAGE in readers and len(readers) < len(execution.notebooks(book.root))
     progress = [ln for ln in updated.output.splitlines() if ln.strip().startswith("[")]

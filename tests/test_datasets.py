@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -169,7 +170,7 @@ def _reads(log, action) -> set[str]:
         action()
     finally:
         reads.record_reads(None)
-    return set(log.read_text().split()) if log.exists() else set()
+    return set(log.read_text(encoding="utf-8").splitlines()) if log.exists() else set()
 
 
 def test_reads_are_logged_for_the_build(data_copy, tmp_path):
@@ -213,3 +214,56 @@ def test_catalogue_counts_statuses():
     frame = datasets.load("istat_census_size", DATA)
     assert census["rows"] == len(frame)
     assert census["derived"] == (frame.status == "derived").sum()
+
+
+def _edit_census(data: Path, row: int, column: str, text: str) -> None:
+    path = data / "istat_census_size.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[row][column] = text
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _census_rows(data: Path) -> list[dict]:
+    with (data / "istat_census_size.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_part_of_a_table_is_a_read_of_that_part_and_nothing_more_is_returned(data_copy, tmp_path):
+    first = _census_rows(data_copy)[0]
+    where = {"measure": first["measure"], "size_class": first["size_class"]}
+    got = {}
+    log = _reads(tmp_path / "part.log",
+                 lambda: got.update(frame=datasets.load("istat_census_size", data_copy, columns=["year", "value"],
+                                                        where=where)))
+    assert log == {f"{data_copy / 'datapackage.json'}#istat_census_size",
+                   reads.query_key(data_copy / "datapackage.json", "istat_census_size", ["year", "value"], where)}
+    expected = [r for r in _census_rows(data_copy) if all(r[k] == v for k, v in where.items())]
+    assert list(got["frame"].columns) == ["year", "value"] and len(got["frame"]) == len(expected) > 0
+
+
+def test_a_part_fingerprint_follows_the_cells_it_covers_only(data_copy):
+    rows = _census_rows(data_copy)
+    where = {k: rows[0][k] for k in ("year", "measure", "size_class")}
+    query = {"columns": ["value", "status"], "where": where}
+    other = next(i for i, r in enumerate(rows) if r["value"] and any(r[k] != v for k, v in where.items()))
+
+    def fingerprint():
+        return reads.query_hash(data_copy, "istat_census_size", query)
+
+    before = fingerprint()
+    _edit_census(data_copy, 0, "note", rows[0]["note"] + " (corrected)")
+    _edit_census(data_copy, other, "value", str(float(rows[other]["value"]) + 1))
+    assert fingerprint() == before  # a note of its row, a value of another row
+    _edit_census(data_copy, 0, "value", str(float(rows[0]["value"]) + 1))
+    assert fingerprint() != before
+
+
+def test_asking_for_a_column_the_table_lacks_names_file_and_column(data_copy):
+    with pytest.raises(DataError, match=r"istat_census_size\.csv, column 'colour'"):
+        datasets.load("istat_census_size", data_copy, columns=["year", "colour"])
+    with pytest.raises(DataError, match=r"istat_census_size\.csv, column 'shade'"):
+        datasets.load("istat_census_size", data_copy, where={"shade": "dark"})

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from analysis import build, execution
+from analysis import build, execution, reads
 from conftest import ROOT
 
 
@@ -97,7 +97,7 @@ def test_the_site_serves_the_data_package_it_was_built_from(book):
 def test_every_page_that_read_data_names_it_in_its_data_box(book):
     html = book.site()
     for rec in execution.records(book.exec_dir, book.root):
-        used = {key.partition("#")[2].partition("@")[0] for key in rec.inputs if "#" in key}
+        used = {reads.parse(key)[1] for key in rec.inputs if "#" in key}
         text = (html / f"{rec.page}.html").read_text(encoding="utf-8")
         box = re.search(r'<aside class="thesis-page-data".*?</aside>', text, re.S)
         assert bool(box) == bool(used), rec.page

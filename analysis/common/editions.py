@@ -112,7 +112,7 @@ def report(root=None, as_of: dt.date | None = None) -> pd.DataFrame:
         res = pkg.resource(name)
         if "editions" not in res:
             continue
-        frame = pkg.load(name)
+        frame = pkg.load(name, columns=[res["editions"]["period_field"]])  # all it reads
         due = next_expected(frame)
         rows.append({"dataset": name, "newest": str(newest(frame)), "cycle": res["editions"].get("cycle", ""),
                      "next_expected": due, "due": due <= as_of,

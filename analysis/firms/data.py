@@ -33,6 +33,10 @@ def _status_label(status: pd.Series) -> pd.Series:
 
 # --- the census size mix ---------------------------------------------------------------------
 
+#: The census columns ``size_mix`` and the edition cutoff read (a page that needs no more loads only these).
+MIX_COLUMNS = ["year", "measure", "size_class", "value", "status"]
+
+
 def size_mix(census: pd.DataFrame, measure: str = "share_of_firms") -> pd.DataFrame:
     """Shares (or counts) by size class and year, with readable labels, in class order."""
     rows = datasets.subset(census, (census.measure == measure) & census.size_class.isin(CLASS_LABELS)
