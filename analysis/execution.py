@@ -191,13 +191,15 @@ def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> str
 
 
 def _input_label(name: str, root: Path) -> str:
+    from .datasets import package
     from .reads import parse
 
     path, resource, row, query = parse(name)
-    if query is not None:
+    if query is not None:  # the table's own file, which is what a maintainer edited
         cols = ", ".join(query["columns"]) if query["columns"] is not None else "all columns"
         rows = "; ".join(f"{k}={v}" for k, v in query["where"].items())
-        what = f" ({resource}: {cols}{' where ' + rows if rows else ''})"
+        table = Path(path).parent / package(Path(path).parent).resource(resource)["path"]
+        return f"{_short(table, root)} ({cols}{' where ' + rows if rows else ''})"
     else:
         what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
     return _short(Path(path), root) + what
