@@ -11,6 +11,7 @@ import ast
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,14 @@ def imported_modules(root: Path, notebook: Path) -> set[str]:
 
 def _imports(source: str, module: str, is_package: bool) -> set[str] | None:
     """Absolute dotted names imported by ``source`` (None when it is not Python)."""
+    names = _parsed_imports(source, module, is_package)
+    return None if names is None else set(names)
+
+
+@lru_cache(maxsize=512)
+def _parsed_imports(source: str, module: str, is_package: bool) -> frozenset[str] | None:
+    # Keyed by the source text itself: an edited module is parsed again. Every staleness check of
+    # every page walks the same modules; parsing them each time was 5 s of a one-page rebuild.
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -76,7 +85,7 @@ def _imports(source: str, module: str, is_package: bool) -> set[str] | None:
             base = ".".join(p for p in (package, node.module) if p) if node.level else node.module or ""
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.M | re.S)
