@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+from . import reads
 from .dependencies import code_hash
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,16 +110,14 @@ def input_hash(name: str) -> str | None:
     """Hash of a recorded input: a file, ``datapackage.json#resource`` for one resource's metadata,
     ``datapackage.json#resource@key`` for one row of it (the sources a page cites), or
     ``datapackage.json#resource?{query}`` for the part of a table a page asked for (see analysis.reads)."""
-    from .reads import descriptor_hash, parse, query_hash, row_hash
-
-    path, resource, row, query = parse(name)
+    path, resource, row, query = reads.parse(name)
     if not Path(path).exists():
         return None
     if row:
-        return row_hash(Path(path).parent, resource, row)
+        return reads.row_hash(Path(path).parent, resource, row)
     if query is not None:
-        return query_hash(Path(path).parent, resource, query)
-    return descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
+        return reads.query_hash(Path(path).parent, resource, query)
+    return reads.descriptor_hash(Path(path).parent, resource) if resource else file_hash(Path(path))
 
 
 @dataclass
@@ -182,34 +181,12 @@ def why_stale(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT) -> str
         return f"data folder changed (was {rec.data_dir})"
     for name, digest in rec.inputs.items():
         current = input_hash(name)
-        label = _input_label(name, root)
+        label = reads.label(name, root)
         if current is None:
             return f"input removed: {label}"
         if current != digest:
             return f"input changed: {label}"
     return None
-
-
-def _input_label(name: str, root: Path) -> str:
-    from .datasets import package
-    from .reads import parse
-
-    path, resource, row, query = parse(name)
-    if query is not None:  # the table's own file, which is what a maintainer edited
-        cols = ", ".join(query["columns"]) if query["columns"] is not None else "all columns"
-        rows = "; ".join(f"{k}={v}" for k, v in query["where"].items())
-        table = Path(path).parent / package(Path(path).parent).resource(resource)["path"]
-        return f"{_short(table, root)} ({cols}{' where ' + rows if rows else ''})"
-    else:
-        what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
-    return _short(Path(path), root) + what
-
-
-def _short(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def environment() -> dict[str, str]:
@@ -277,8 +254,8 @@ def execute_one(nb: Path, out_dir: Path, data_dir: Path, root: Path = ROOT, kern
                 _stderr_to(out.with_suffix(".log")):
             _execute_with_retries(src, out, nb.parent, (kernel_manager or ipc_kernel_manager)(Path(tmp)), rec)
         rec.seconds = round(time.perf_counter() - start, 2)
-        reads = sorted(set(log.read_text(encoding="utf-8").splitlines())) if log.exists() else []
-    rec.inputs = {r: h for r in reads if (h := input_hash(r))}
+        logged = sorted(set(log.read_text(encoding="utf-8").splitlines())) if log.exists() else []
+    rec.inputs = {r: h for r in logged if (h := input_hash(r))}
     record_path(out_dir, page).write_text(json.dumps(asdict(rec), indent=1), encoding="utf-8")
     return rec
 

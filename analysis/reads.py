@@ -102,6 +102,27 @@ def _query_hash(root: str, name: str, query: str, _stamp: float) -> str:
     return hashlib.sha256(records.encode()).hexdigest()
 
 
+def label(key: str, root: Path) -> str:
+    """A logged read as a maintainer knows it: the file (relative to ``root``) and what part of it."""
+    from .datasets import package
+
+    path, resource, row, query = parse(key)
+    if query is not None:  # the table's own file, which is what a maintainer edits
+        cols = ", ".join(query["columns"]) if query["columns"] is not None else "all columns"
+        rows = "; ".join(f"{k}={v}" for k, v in query["where"].items())
+        table = Path(path).parent / package(Path(path).parent).resource(resource)["path"]
+        return f"{_short(table, root)} ({cols}{' where ' + rows if rows else ''})"
+    what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
+    return _short(Path(path), root) + what
+
+
+def _short(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def row_hash(root: Path | str, name: str, key: str) -> str:
     """Fingerprint of the row of ``name`` whose one-column primary key is ``key`` ("absent" if none)."""
     from .datasets import _mtime, package
