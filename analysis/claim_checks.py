@@ -163,7 +163,7 @@ def referenced_row(check, root) -> pd.Series:
     """The one dataset row a lookup check reads; ValueError naming the check when there is not one."""
     name, key, field = lookup_of(check)
     where = f"{CHECKS}.csv: {check.claim_id} check {check.check}"
-    fields = [f["name"] for f in datasets.package(root).resource(name)["schema"]["fields"]]
+    fields = datasets.fields(datasets.package(root).resource(name))
     missing = [c for c in [*key, field] if c not in fields]
     if missing:
         raise ValueError(f"{where}: no column {missing} in {name}")

@@ -274,7 +274,7 @@ def load(name: str, root: Path | str | None = None, record: bool = True, columns
         _record_read(query_key(pkg.root / "datapackage.json", name, columns, where) if part else path)
     rows = _rows_cached(path, _mtime(path), json.dumps(res["schema"], sort_keys=True),
                         bool(res.get("value_may_be_empty")))
-    frame = pd.DataFrame(rows, columns=[f["name"] for f in res["schema"]["fields"]])
+    frame = pd.DataFrame(rows, columns=fields(res))
     if name != "sources":
         _check_foreign_keys(pkg, res, path, rows)
     frame.attrs.update(resource=Shared(res), path=str(path), root=str(pkg.root),
@@ -282,7 +282,8 @@ def load(name: str, root: Path | str | None = None, record: bool = True, columns
     return select(frame, columns, where) if part else frame
 
 
-def _fields(res: dict) -> list[str]:
+def fields(res: dict) -> list[str]:
+    """The column names a resource's schema declares, in order."""
     return [f["name"] for f in res["schema"]["fields"]]
 
 
@@ -345,7 +346,7 @@ def catalogue(root: Path | str | None = None) -> pd.DataFrame:
             continue
         res = pkg.resource(name)
         # only the statuses (and so the number of rows): a corrected note or value re-runs no list
-        frame = load(name, pkg.root, columns=[c for c in ("status",) if c in _fields(res)])
+        frame = load(name, pkg.root, columns=[c for c in ("status",) if c in fields(res)])
         counts = frame["status"].value_counts() if "status" in frame else pd.Series(dtype=int)
         rows.append({"name": name, "title": res.get("title", ""), "path": res["path"], "rows": len(frame),
                      "version": res.get("version", ""), "last_updated": res.get("last_updated", ""),

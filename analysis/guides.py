@@ -131,7 +131,8 @@ def verdicts(claims: pd.DataFrame) -> dict[str, Quantity]:
 def key_numbers(package: datasets.Package) -> dict[str, Quantity]:
     """Every number the guides glue, by name."""
     return {
-        **firms(package.load("eu_sme_definition"), package.load("istat_census_size", columns=firms_data.MIX_COLUMNS)),
+        **firms(package.load("eu_sme_definition"),
+                package.load("istat_census_size", columns=firms_data.MIX_COLUMNS)),
         **trade(package),
         **alibaba(package.load("alibaba_annual_revenue"), package.load("alibaba_wholesale_revenue"),
                   package.load("alibaba_com_facts")),

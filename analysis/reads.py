@@ -83,13 +83,17 @@ def parse(key: str) -> tuple[str, str, str, dict | None]:
     return path, resource, row, (json.loads(query) if query else None)
 
 
-def query_hash(root: Path | str, name: str, query: dict) -> str:
-    """Fingerprint of the part of a table a query reads: its rows in order, only its columns."""
-    from .datasets import _mtime, package
+def query_hash(root: Path | str, name: str, query: dict) -> str | None:
+    """Fingerprint of the part of a table a query reads: its rows in order, only its columns (None
+    when the package no longer has the table)."""
+    from .datasets import DataError, _mtime, package
 
     pkg = package(root)
-    text = json.dumps(query, sort_keys=True)
-    return _query_hash(str(pkg.root), name, text, _mtime(pkg.root / pkg.resource(name)["path"]))
+    try:
+        path = pkg.root / pkg.resource(name)["path"]
+    except DataError:
+        return None  # the resource is gone: the page must run again
+    return _query_hash(str(pkg.root), name, json.dumps(query, sort_keys=True), _mtime(path))
 
 
 @lru_cache(maxsize=256)
@@ -104,14 +108,17 @@ def _query_hash(root: str, name: str, query: str, _stamp: float) -> str:
 
 def label(key: str, root: Path) -> str:
     """A logged read as a maintainer knows it: the file (relative to ``root``) and what part of it."""
-    from .datasets import package
+    from .datasets import DataError, package
 
     path, resource, row, query = parse(key)
     if query is not None:  # the table's own file, which is what a maintainer edits
         cols = ", ".join(query["columns"]) if query["columns"] is not None else "all columns"
         rows = "; ".join(f"{k}={v}" for k, v in query["where"].items())
-        table = Path(path).parent / package(Path(path).parent).resource(resource)["path"]
-        return f"{_short(table, root)} ({cols}{' where ' + rows if rows else ''})"
+        try:
+            table = Path(path).parent / package(Path(path).parent).resource(resource)["path"]
+        except DataError:
+            table = Path(path)
+        return f"{_short(table, root)} ({resource}: {cols}{' where ' + rows if rows else ''})"
     what = f" ({resource} row {row})" if row else f" ({resource} metadata)" if resource else ""
     return _short(Path(path), root) + what
 

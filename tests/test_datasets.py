@@ -267,3 +267,12 @@ def test_asking_for_a_column_the_table_lacks_names_file_and_column(data_copy):
         datasets.load("istat_census_size", data_copy, columns=["year", "colour"])
     with pytest.raises(DataError, match=r"istat_census_size\.csv, column 'shade'"):
         datasets.load("istat_census_size", data_copy, where={"shade": "dark"})
+
+
+def test_a_part_of_a_table_the_package_no_longer_has_reads_as_removed(data_copy):
+    query = {"columns": ["value"], "where": {}}
+    assert reads.query_hash(data_copy, "istat_census_size", query) is not None
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "istat_census_size"]
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert reads.query_hash(data_copy, "istat_census_size", query) is None
