@@ -46,7 +46,7 @@ def imported_modules(root: Path, notebook: Path) -> set[str]:
     """Dotted names of the analysis modules the notebook's code reaches through its imports."""
     known = analysis_modules(root)
     seen: set[str] = set()
-    todo = _imports(_code_of(notebook), "__page__", False)
+    todo = _imports(code_of(notebook), "__page__", False)
     if todo is None:  # code we cannot parse: depend on everything rather than miss a module
         return set(known)
     while todo:
@@ -91,7 +91,7 @@ def _parsed_imports(source: str, module: str, is_package: bool) -> frozenset[str
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.M | re.S)
 
 
-def _code_of(notebook: Path) -> str:
+def code_of(notebook: Path) -> str:
     """The code cells of a notebook as one Python source (IPython magics and shell lines dropped)."""
     text = notebook.read_text(encoding="utf-8")
     if notebook.suffix == ".ipynb":

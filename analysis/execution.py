@@ -31,7 +31,7 @@ import yaml
 from tqdm import tqdm
 
 from . import reads
-from .dependencies import code_hash
+from .dependencies import code_hash, code_of
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_PACKAGES = ("jupyter-book", "pandas", "altair", "statsmodels", "papermill", "vl-convert-python")
@@ -313,9 +313,13 @@ def last_seconds(page: str, dirs: list[Path]) -> float | None:
     return None
 
 
-def longest_first(pages: list[str], seconds: dict[str, float | None]) -> list[str]:
-    """Pages never timed first (in the given order), then the others by their last time, longest first."""
-    return sorted(pages, key=lambda p: (seconds.get(p) is not None, -(seconds.get(p) or 0.0)))
+def longest_first(pages: list[str], seconds: dict[str, float | None],
+                  code_size: dict[str, int] | None = None) -> list[str]:
+    """Pages never timed first, the most code first (a clean build's only clue to their length: on a
+    fresh clone the longest page otherwise started last and ran alone at the end); then the others by
+    their last time, longest first."""
+    size = code_size or {}
+    return sorted(pages, key=lambda p: (seconds.get(p) is not None, -(seconds.get(p) or 0.0), -size.get(p, 0)))
 
 
 def progress_lines(rec: Record, done: int, total: int, why: str) -> list[str]:
@@ -344,7 +348,7 @@ def run(out_dir: Path, data_dir: Path, root: Path = ROOT, only: list[str] | None
         say("notebooks: all current, nothing to execute")
         return []
     known = {p: last_seconds(p, [out_dir, *timings_from]) for p in stale}
-    order = longest_first(list(stale), known)
+    order = longest_first(list(stale), known, {p: len(code_of(nb)) for p, (nb, _) in stale.items()})
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(order)))
     say(f"notebooks: executing {len(order)} on {jobs} worker(s), longest first")
     return _execute_all([stale[p] for p in order], out_dir, data_dir, root, jobs, say)

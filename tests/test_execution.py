@@ -166,6 +166,12 @@ def test_never_timed_pages_start_first_then_the_longest():
     assert execution.longest_first(list(seconds), seconds) == ["b", "e", "c", "d", "a"]
 
 
+def test_never_timed_pages_with_the_most_code_start_first():
+    seconds = {"a": 3.0, "b": None, "c": 27.0, "e": None, "f": None}
+    sizes = {"a": 9000, "b": 100, "c": 50, "e": 4000, "f": 700}
+    assert execution.longest_first(list(seconds), seconds, sizes) == ["e", "f", "b", "c", "a"]
+
+
 def test_the_last_recorded_time_comes_from_the_first_folder_that_has_one(tmp_path):
     for folder, seconds in (("new", 0.0), ("old", 9.5)):
         path = execution.record_path(tmp_path / folder, "book/p")
