@@ -196,13 +196,8 @@ def test_a_row_fingerprint_changes_with_its_row_only(data_copy):
     first, second = sorted(dict.keys(registry))[:2]
     before = {k: reads.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
     path = data_copy / "sources.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    next(r for r in rows if r["source_id"] == first)["title"] += " (corrected)"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    row = next(i for i, r in enumerate(_csv_rows(path)) if r["source_id"] == first)
+    _set_cell(path, row, "title", _csv_rows(path)[row]["title"] + " (corrected)")
     after = {k: reads.row_hash(data_copy, "sources", k) for k in (first, second, "nobody")}
     assert after[first] != before[first]
     assert after[second] == before[second] and after["nobody"] == before["nobody"] == "absent"
@@ -216,10 +211,14 @@ def test_catalogue_counts_statuses():
     assert census["derived"] == (frame.status == "derived").sum()
 
 
-def _edit_census(data: Path, row: int, column: str, text: str) -> None:
-    path = data / "istat_census_size.csv"
+def _csv_rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        return list(csv.DictReader(handle))
+
+
+def _set_cell(path: Path, row: int, column: str, text: str) -> None:
+    """Set one cell of a copied CSV (``row`` counts data rows from 0), keeping every other byte's meaning."""
+    rows = _csv_rows(path)
     rows[row][column] = text
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
@@ -227,9 +226,12 @@ def _edit_census(data: Path, row: int, column: str, text: str) -> None:
         writer.writerows(rows)
 
 
+def _edit_census(data: Path, row: int, column: str, text: str) -> None:
+    _set_cell(data / "istat_census_size.csv", row, column, text)
+
+
 def _census_rows(data: Path) -> list[dict]:
-    with (data / "istat_census_size.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return _csv_rows(data / "istat_census_size.csv")
 
 
 def test_a_part_of_a_table_is_a_read_of_that_part_and_nothing_more_is_returned(data_copy, tmp_path):
